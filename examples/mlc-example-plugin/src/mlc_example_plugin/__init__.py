@@ -1,0 +1,1 @@
+"""Example ml-connector source plugin: orders from a CSV file."""

@@ -1,0 +1,1 @@
+"""The core's HTTP pieces: health endpoints, request context and error mapping."""

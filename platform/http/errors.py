@@ -1,0 +1,43 @@
+"""One place that turns exceptions into JSON error bodies: a sentence, never a stack trace or a secret."""
+
+from __future__ import annotations
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from mlconnector.platform.errors import MlcError
+from mlconnector.platform.redaction import redact
+
+log = structlog.get_logger(__name__)
+
+
+def _request_id(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+def http_error(request: Request, error: HTTPException) -> Response[dict[str, object]]:
+    body: dict[str, object] = {"error": redact(str(error.detail)), "status": error.status_code}
+    if error.extra:
+        body["details"] = error.extra
+    return Response(body, status_code=error.status_code, headers=error.headers)
+
+
+def domain_error(request: Request, error: MlcError) -> Response[dict[str, object]]:
+    status = getattr(error, "status_code", 400)
+    return Response({"error": redact(str(error)), "status": status}, status_code=status)
+
+
+def unexpected_error(request: Request, error: Exception) -> Response[dict[str, object]]:
+    request_id = _request_id(request)
+    log.error("unhandled error", error_type=type(error).__name__, error=redact(str(error)), exc_info=error)
+    return Response(
+        {
+            "error": "Something went wrong on our side. Try again; if it keeps happening, "
+            "contact support with the request id.",
+            "status": HTTP_500_INTERNAL_SERVER_ERROR,
+            "request_id": request_id,
+        },
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )

@@ -1,0 +1,64 @@
+"""The connector plugin API: everything a source or sink (ours or a partner's) may use from the core.
+
+Connectors import from here and from :mod:`mlconnector.platform.documents`, nothing else of the core (a test
+holds our own connectors to that). See ``docs/plugins.md``.
+"""
+
+from mlconnector.platform.db.base import Base, TenantScoped, new_id
+from mlconnector.platform.db.engine import Database
+from mlconnector.platform.db.types import JSONDocument, UTCDateTime, utcnow
+from mlconnector.platform.jobs import JobContext, JobHandler, PermanentJobError, RetryJob, enqueue
+from mlconnector.platform.plugins.base import (
+    CAPABILITIES,
+    ENTRY_POINT_GROUP,
+    HOOKS,
+    PLUGIN_API_VERSION,
+    CheckResult,
+    Plugin,
+    SinkPlugin,
+    SourcePlugin,
+)
+from mlconnector.platform.plugins.config import ConfigProblem, public_view, secret_fields, validate_config
+from mlconnector.platform.plugins.context import PluginContext, SinkContext, SourceContext
+from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
+from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
+from mlconnector.platform.redaction import Secret
+from mlconnector.platform.settings import Settings
+
+__all__ = [
+    "CAPABILITIES",
+    "ENTRY_POINT_GROUP",
+    "HOOKS",
+    "PLUGIN_API_VERSION",
+    "Base",
+    "CheckResult",
+    "ConfigProblem",
+    "Database",
+    "Hold",
+    "JSONDocument",
+    "JobContext",
+    "JobHandler",
+    "Operation",
+    "Outcome",
+    "PermanentJobError",
+    "Plan",
+    "Plugin",
+    "PluginContext",
+    "RetryJob",
+    "Secret",
+    "Settings",
+    "SinkContext",
+    "SinkPlugin",
+    "SourceBatch",
+    "SourceContext",
+    "SourcePlugin",
+    "SourceRecord",
+    "TenantScoped",
+    "UTCDateTime",
+    "enqueue",
+    "new_id",
+    "public_view",
+    "secret_fields",
+    "utcnow",
+    "validate_config",
+]

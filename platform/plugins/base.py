@@ -1,0 +1,139 @@
+"""The connector plugin contract: what a source or sink declares and which hooks it may implement.
+
+A plugin is a class, registered in the entry-point group ``mlconnector.connectors`` under its :attr:`name`. The
+core instantiates it once per process with no arguments; per-tenant state comes in through the context objects.
+Every hook listed in :data:`HOOKS` is documented in ``docs/plugins.md`` and exercised by a test named
+``test_hook_<name>`` (a meta-test keeps both true).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    import click
+
+    from mlconnector.platform.documents import Document
+    from mlconnector.platform.jobs.registry import JobHandler
+    from mlconnector.platform.plugins.context import SinkContext, SourceContext
+    from mlconnector.platform.plugins.plan import Outcome, Plan
+    from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
+
+PLUGIN_API_VERSION = "1.0"
+"""``major.minor``. A plugin declaring the same major and a minor no newer than this loads."""
+
+ENTRY_POINT_GROUP = "mlconnector.connectors"
+
+HOOKS = ("check", "read", "fetch", "normalize", "plan", "deliver", "routes", "cli", "migrations", "jobs")
+"""Every hook of the plugin API (see docs/plugins.md)."""
+
+Capability = Literal[
+    "incremental", "backfill", "webhooks", "fetch_by_id", "deferred_delivery", "direct_delivery", "preview"
+]
+CAPABILITIES: frozenset[str] = frozenset(Capability.__args__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The answer to "do these credentials work?", phrased for the merchant.
+
+    ``problem`` is a short machine-readable code (``bad_credentials``, ``unreachable``, ``tls``, ``timeout``,
+    ``not_found``, ``clock_skew``, ``forbidden``, ``invalid_config``); ``message`` is a sentence saying what is wrong
+    and what to do, never containing a secret.
+    """
+
+    ok: bool
+    message: str
+    problem: str | None = None
+    details: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def success(cls, message: str, **details: str) -> CheckResult:
+        return cls(True, message, None, details)
+
+    @classmethod
+    def failure(cls, problem: str, message: str, **details: str) -> CheckResult:
+        return cls(False, message, problem, details)
+
+
+class Plugin:
+    """Common declarations of sources and sinks. Subclass :class:`SourcePlugin` or :class:`SinkPlugin`."""
+
+    kind: ClassVar[Literal["source", "sink"]]
+    name: ClassVar[str]
+    """Unique, lower-case, ``[a-z][a-z0-9_-]*``; also the entry-point name."""
+    title: ClassVar[str]
+    """What a merchant sees ("Adobe Commerce")."""
+    plugin_api_version: ClassVar[str]
+    config_schema: ClassVar[Mapping[str, Any]]
+    """A JSON Schema (draft 2020-12) object for one tenant's connection. Properties with ``"secret": true`` are
+    stored only in the vault, are write-only through the API and pages, and reach the plugin as
+    :class:`~mlconnector.platform.redaction.Secret`."""
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+
+    async def check(self, config: Mapping[str, Any]) -> CheckResult:
+        """Hook ``check``: one cheap authenticated call to the outside system. Never raises for a bad config,
+        unreachable host or rejected credential; answers a :class:`CheckResult` instead."""
+        raise NotImplementedError
+
+    def routes(self) -> Sequence[Any]:
+        """Hook ``routes``: Litestar route handlers or controllers, mounted under ``/connectors/<name>``."""
+        return ()
+
+    def cli(self) -> Sequence[click.Command]:
+        """Hook ``cli``: click commands added to ``mlc`` (names must not collide with the core's)."""
+        return ()
+
+    def migrations(self) -> Path | None:
+        """Hook ``migrations``: a folder of Alembic revisions for the plugin's own tables (branch label = name)."""
+        return None
+
+    def jobs(self) -> Iterable[JobHandler]:
+        """Hook ``jobs``: background job handlers; their kinds must start with ``<name>.``."""
+        return ()
+
+
+class SourcePlugin(Plugin):
+    """Reads records from an outside system, incrementally, with a cursor the core stores for it."""
+
+    kind: ClassVar[Literal["source", "sink"]] = "source"
+    streams: ClassVar[tuple[str, ...]] = ()
+    """The record kinds this source reads (``order``, ``invoice``, ``credit_memo``, ``customer``, ``product``)."""
+
+    def read(self, context: SourceContext, stream: str, cursor: str | None) -> AsyncIterator[SourceBatch]:
+        """Hook ``read``: yield batches of records changed since ``cursor`` (``None``: from the beginning).
+
+        Each batch carries the cursor to resume *after* it; the core stores the records, then the cursor, so a
+        crash re-reads at most one batch. Records may repeat across reads (the core deduplicates by key and
+        content hash); none may be skipped.
+        """
+        raise NotImplementedError
+
+    async def fetch(self, context: SourceContext, stream: str, source_id: str) -> SourceRecord | None:
+        """Hook ``fetch``: read one record by its id (a webhook is a hint; this read is the truth)."""
+        return None
+
+    def normalize(self, record: SourceRecord) -> Sequence[Document]:
+        """Hook ``normalize``: turn one raw record into canonical documents. Pure: no I/O, same input, same output."""
+        raise NotImplementedError
+
+
+class SinkPlugin(Plugin):
+    """Writes canonical documents into an outside system."""
+
+    kind: ClassVar[Literal["source", "sink"]] = "sink"
+    accepts: ClassVar[frozenset[str]] = frozenset()
+    """The document types this sink posts (``customer``, ``invoice``, ``payment``, ``credit_memo``, ``order``)."""
+
+    async def plan(self, context: SinkContext, document: Document) -> Plan:
+        """Hook ``plan``: the exact operations that would post ``document``, in dependency order, or the holds
+        that stop it. Deterministic; writes nothing outside. The dry-run preview shows this plan."""
+        raise NotImplementedError
+
+    async def deliver(self, context: SinkContext, plan: Plan) -> Outcome:
+        """Hook ``deliver``: carry a plan out (``direct_delivery``) or queue it for the outside system to collect
+        (``deferred_delivery``, as the Web Connector does); the outcome says which."""
+        raise NotImplementedError

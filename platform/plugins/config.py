@@ -1,0 +1,95 @@
+"""Plugin config schemas: validation with the field named, and the secret fields they flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from mlconnector.platform.redaction import Secret
+
+SECRET_KEYWORD = "secret"  # noqa: S105 - the schema keyword, not a password
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    field: str
+    """Dotted path of the offending field (empty for the whole object)."""
+    message: str
+
+
+def check_schema(schema: Mapping[str, Any]) -> None:
+    """Raise :class:`jsonschema.exceptions.SchemaError` unless ``schema`` is a valid draft 2020-12 object schema."""
+    Draft202012Validator.check_schema(schema)
+    if schema.get("type") != "object":
+        raise SchemaError('a plugin config schema must describe an object ("type": "object")')
+
+
+def _walk(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for name, spec in (schema.get("properties") or {}).items():
+        path = f"{prefix}{name}"
+        yield path, spec
+        if spec.get("type") == "object":
+            yield from _walk(spec, f"{path}.")
+
+
+def secret_fields(schema: Mapping[str, Any]) -> frozenset[str]:
+    """Dotted paths of every property flagged ``"secret": true``."""
+    return frozenset(path for path, spec in _walk(schema) if spec.get(SECRET_KEYWORD) is True)
+
+
+def validate_config(schema: Mapping[str, Any], config: Any) -> list[ConfigProblem]:
+    """Every way ``config`` breaks ``schema``, each naming its field; secret values are never quoted."""
+    validator = Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path))):
+        path = ".".join(str(part) for part in error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else ""
+            path = f"{path}.{missing}" if path else missing
+            message = "is required"
+        elif error.validator in {"type", "enum", "const"}:
+            message = (
+                f"must be {error.validator_value!r}"
+                if error.validator != "type"
+                else f"must be of type {error.validator_value}"
+            )
+        elif error.validator in {"minLength", "maxLength", "minimum", "maximum", "pattern", "format"}:
+            message = f"fails {error.validator} {error.validator_value!r}"
+        elif error.validator == "additionalProperties":
+            message = error.message.split(" (")[0].replace("Additional properties are not allowed", "unknown field(s)")
+        else:
+            message = f"fails {error.validator}"
+        problems.append(ConfigProblem(path, message))
+    return problems
+
+
+def _set(target: dict[str, Any], path: str, transform: Any) -> None:
+    head, _, rest = path.partition(".")
+    if head not in target:
+        return
+    if rest:
+        if isinstance(target[head], dict):
+            target[head] = dict(target[head])
+            _set(target[head], rest, transform)
+        return
+    target[head] = transform(target[head])
+
+
+def with_secrets_wrapped(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``config`` in which every secret field's value is a :class:`Secret`."""
+    result = dict(config)
+    for path in secret_fields(schema):
+        _set(result, path, lambda value: value if isinstance(value, Secret) else Secret(str(value)))
+    return result
+
+
+def public_view(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``config`` safe to return or render: each secret field becomes ``{"set": true}``."""
+    result = dict(config)
+    for path in secret_fields(schema):
+        _set(result, path, lambda value: {"set": bool(value)})
+    return result

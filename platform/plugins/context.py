@@ -1,0 +1,36 @@
+"""What the core hands a plugin for one tenant: its connection config, a tenant-bound session and a logger."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass(slots=True)
+class PluginContext:
+    """Per-tenant context. ``config`` follows the plugin's schema; secret fields arrive as ``Secret``."""
+
+    tenant_id: uuid.UUID
+    config: Mapping[str, Any]
+    session: AsyncSession
+    """Bound to ``tenant_id``: on PostgreSQL row-level security shows this tenant's rows only."""
+    public_base_url: str = "http://localhost:8000"
+    log: Any = field(default_factory=lambda: structlog.get_logger("mlconnector.plugin"))
+
+
+@dataclass(slots=True)
+class SourceContext(PluginContext):
+    """Context for :meth:`SourcePlugin.read` and :meth:`SourcePlugin.fetch`."""
+
+
+@dataclass(slots=True)
+class SinkContext(PluginContext):
+    """Context for :meth:`SinkPlugin.plan` and :meth:`SinkPlugin.deliver`; ``settings`` are the tenant's posting
+    settings for this sink (accounting choices, mappings)."""
+
+    settings: Mapping[str, Any] = field(default_factory=dict)
