@@ -6,6 +6,7 @@ holds our own connectors to that). See ``docs/plugins.md``.
 
 from mlconnector.platform.db.base import Base, TenantScoped, new_id
 from mlconnector.platform.db.engine import Database
+from mlconnector.platform.db.rls import isolate_tenant_table, release_tenant_table
 from mlconnector.platform.db.types import JSONDocument, UTCDateTime, utcnow
 from mlconnector.platform.jobs import JobContext, JobHandler, PermanentJobError, RetryJob, enqueue
 from mlconnector.platform.plugins.base import (
@@ -56,8 +57,10 @@ __all__ = [
     "TenantScoped",
     "UTCDateTime",
     "enqueue",
+    "isolate_tenant_table",
     "new_id",
     "public_view",
+    "release_tenant_table",
     "secret_fields",
     "utcnow",
     "validate_config",

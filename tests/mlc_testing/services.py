@@ -56,10 +56,10 @@ def redis_server_url() -> str:
 
 @pytest.fixture
 def redis_url(redis_server_url: str) -> str:
-    """Redis, emptied before the test (the tests own this server)."""
+    """Redis, its database emptied before the test (set MLC_TEST_REDIS_URL to another db number to share a server)."""
     import redis
 
     client = redis.Redis.from_url(redis_server_url)
-    client.flushall()
+    client.flushdb()
     client.close()
     return redis_server_url
