@@ -25,6 +25,9 @@ from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
+from mlconnector.platform.sync.ingest import IngestReport, ingest
+from mlconnector.platform.sync.outcomes import report_outcome
+from mlconnector.platform.sync.records import StoredSummary, store_records
 
 __all__ = [
     "CAPABILITIES",
@@ -36,6 +39,7 @@ __all__ = [
     "ConfigProblem",
     "Database",
     "Hold",
+    "IngestReport",
     "JSONDocument",
     "JobContext",
     "JobHandler",
@@ -54,14 +58,18 @@ __all__ = [
     "SourceContext",
     "SourcePlugin",
     "SourceRecord",
+    "StoredSummary",
     "TenantScoped",
     "UTCDateTime",
     "enqueue",
+    "ingest",
     "isolate_tenant_table",
     "new_id",
     "public_view",
     "release_tenant_table",
+    "report_outcome",
     "secret_fields",
+    "store_records",
     "utcnow",
     "validate_config",
 ]

@@ -10,6 +10,8 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mlconnector.platform.db.engine import Database
+
 
 @dataclass(slots=True)
 class PluginContext:
@@ -18,7 +20,10 @@ class PluginContext:
     tenant_id: uuid.UUID
     config: Mapping[str, Any]
     session: AsyncSession
-    """Bound to ``tenant_id``: on PostgreSQL row-level security shows this tenant's rows only."""
+    """Bound to ``tenant_id`` (row-level security shows this tenant's rows only). For ``plan``/``deliver`` it is the
+    job's transaction; during ``read``/``fetch`` it is ``None`` — open short transactions through ``database``."""
+    database: Database | None = None
+    """For a plugin's own short transactions: ``async with context.database.session(context.tenant_id) as s``."""
     public_base_url: str = "http://localhost:8000"
     log: Any = field(default_factory=lambda: structlog.get_logger("mlconnector.plugin"))
 

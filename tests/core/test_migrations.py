@@ -15,7 +15,7 @@ from mlconnector.platform.db.base import Base
 from mlconnector.platform.db.engine import build_engine
 from mlconnector.platform.db.models import import_all_models
 
-CORE_TABLES = {"tenants", "jobs", "schedules"}
+CORE_TABLES = {"tenants", "jobs", "schedules", "source_records", "read_cursors", "sink_outcomes"}
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,0 +1,109 @@
+"""Storing raw source records: insert new ones, update changed ones, touch unchanged ones — by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import msgspec
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mlconnector.platform.db import tenancy
+from mlconnector.platform.db.types import utcnow
+from mlconnector.platform.plugins.records import SourceRecord
+from mlconnector.platform.sync.models import SourceRecordRow
+
+_canonical_json = msgspec.json.Encoder(order="sorted")
+
+
+def content_hash(record: SourceRecord) -> str:
+    """SHA-256 of the payload with sorted keys: the same content always hashes the same."""
+    return hashlib.sha256(_canonical_json.encode(record.payload)).hexdigest()
+
+
+@dataclass(slots=True)
+class StoredSummary:
+    """What storing a batch did. ``new`` and ``changed`` hold record keys: the work a sink may need to do."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+async def store_records(session: AsyncSession, source_name: str, records: Sequence[SourceRecord]) -> StoredSummary:
+    """Store records for the session's tenant in the caller's transaction. A key seen twice in one call keeps the
+    last version; re-storing identical content changes nothing but ``last_seen_at``."""
+    tenant_id = tenancy.require_tenant(session.sync_session)
+    latest = {(record.stream, record.key): record for record in records}
+    summary = StoredSummary()
+    if not latest:
+        return summary
+    existing = {
+        (row.stream, row.key): row
+        for row in (
+            await session.execute(
+                select(
+                    SourceRecordRow.stream, SourceRecordRow.key, SourceRecordRow.id, SourceRecordRow.content_hash
+                ).where(
+                    SourceRecordRow.tenant_id == tenant_id,
+                    SourceRecordRow.source == source_name,
+                    tuple_(SourceRecordRow.stream, SourceRecordRow.key).in_(list(latest)),
+                )
+            )
+        ).all()
+    }
+    now = utcnow()
+    unchanged_ids: list[uuid.UUID] = []
+    for identity, record in latest.items():
+        digest = content_hash(record)
+        found = existing.get(identity)
+        if found is None:
+            session.add(_new_row(tenant_id, source_name, record, digest))
+            summary.new.append(record.key)
+        elif found.content_hash != digest:
+            await session.execute(
+                update(SourceRecordRow)
+                .where(SourceRecordRow.tenant_id == tenant_id, SourceRecordRow.id == found.id)
+                .values(
+                    content_hash=digest,
+                    payload=record.payload,
+                    source_id=record.source_id,
+                    source_updated_at=record.updated_at,
+                    revision=SourceRecordRow.revision + 1,
+                    last_seen_at=now,
+                    changed_at=now,
+                )
+            )
+            summary.changed.append(record.key)
+        else:
+            unchanged_ids.append(found.id)
+    if unchanged_ids:
+        await session.execute(
+            update(SourceRecordRow)
+            .where(SourceRecordRow.tenant_id == tenant_id, SourceRecordRow.id.in_(unchanged_ids))
+            .values(last_seen_at=now)
+        )
+        summary.unchanged = len(unchanged_ids)
+    await session.flush()
+    return summary
+
+
+def _new_row(tenant_id: uuid.UUID, source_name: str, record: SourceRecord, digest: str) -> SourceRecordRow:
+    now = utcnow()
+    return SourceRecordRow(
+        tenant_id=tenant_id,
+        source=source_name,
+        stream=record.stream,
+        key=record.key,
+        source_id=record.source_id,
+        content_hash=digest,
+        payload=record.payload,
+        source_updated_at=record.updated_at,
+        revision=1,
+        first_seen_at=now,
+        last_seen_at=now,
+        changed_at=now,
+    )

@@ -1,0 +1,15 @@
+"""Creating tenants directly (for tests that are not about signup)."""
+
+from __future__ import annotations
+
+import uuid
+
+from mlconnector.platform.db.engine import Database
+from mlconnector.tenants.models import Tenant
+
+
+async def make_tenant(database: Database, slug: str | None = None) -> uuid.UUID:
+    tenant_id = uuid.uuid4()
+    async with database.system_session() as session:
+        session.add(Tenant(id=tenant_id, slug=slug or f"t-{tenant_id.hex[:8]}", name=slug or "Test tenant"))
+    return tenant_id
