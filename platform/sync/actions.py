@@ -1,0 +1,67 @@
+"""What a person can do to a document that needs attention: retry it, skip it, or re-plan it."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mlconnector.platform.errors import MlcError
+from mlconnector.platform.sync import documents
+from mlconnector.platform.sync.audit import record_audit
+from mlconnector.platform.sync.models import DocumentRow
+from mlconnector.platform.sync.outcome import queue_post
+
+ACTIONABLE = frozenset({documents.HELD, documents.FAILED, documents.WAITING, documents.PENDING})
+
+
+class DocumentNotFound(MlcError):
+    status_code = 404
+
+
+class NotActionable(MlcError):
+    status_code = 409
+
+
+async def _find(session: AsyncSession, key: str) -> DocumentRow:
+    row = await documents.get_document(session, key=key)
+    if row is None:
+        raise DocumentNotFound(f"There is no document {key!r} for this tenant.")
+    return row
+
+
+async def retry(session: AsyncSession, key: str, *, actor: str) -> DocumentRow:
+    """Plan and post again (after fixing a mapping or a setting)."""
+    row = await _find(session, key)
+    if row.state not in ACTIONABLE:
+        raise NotActionable(f"{key} is {row.state}; only held, failed, waiting or pending documents can be retried.")
+    await documents.set_state(session, row, documents.PENDING)
+    await record_audit(
+        session, action="retried", document_key=row.key, number=row.number, order_number=row.order_number, actor=actor
+    )
+    await queue_post(session, row, force=True)
+    return row
+
+
+async def skip(session: AsyncSession, key: str, *, actor: str, reason: str = "") -> DocumentRow:
+    """Decide not to post a document (it stays in the records and the audit trail, marked skipped)."""
+    row = await _find(session, key)
+    if row.state not in ACTIONABLE:
+        raise NotActionable(f"{key} is {row.state}; only held, failed, waiting or pending documents can be skipped.")
+    await documents.set_state(session, row, documents.SKIPPED)
+    await record_audit(
+        session,
+        action="skipped",
+        document_key=row.key,
+        number=row.number,
+        order_number=row.order_number,
+        actor=actor,
+        detail={"reason": reason},
+    )
+    return row
+
+
+async def replan(session: AsyncSession, key: str, *, actor: str) -> DocumentRow:
+    """Re-plan a document whatever its state short of posted (for example after settings changed)."""
+    row = await _find(session, key)
+    if row.state in documents.FINAL or row.state == documents.QUEUED:
+        raise NotActionable(f"{key} is {row.state}; a posted, skipped or queued document is not re-planned.")
+    return await retry(session, key, actor=actor) if row.state in ACTIONABLE else row
