@@ -13,6 +13,7 @@ from mlconnector.platform.sync.models import SinkOutcomeRow
 from mlconnector.platform.sync.outcome import apply_outcome
 
 BATCH = 500
+SETTLE_JOB = "sync.settle"
 
 
 async def settle_outcomes(context: JobContext) -> None:
@@ -37,4 +38,4 @@ async def settle_outcomes(context: JobContext) -> None:
             await apply_outcome(session, row, msgspec.convert(inbox.outcome, Outcome))
         inbox.consumed_at = utcnow()
     if len(rows) == BATCH:
-        await context.enqueue("sync.settle", dedup_key=f"settle:{context.tenant_id}:{rows[-1].id}")
+        await context.enqueue(SETTLE_JOB, dedup_key=f"settle:{context.tenant_id}:{rows[-1].id}")
