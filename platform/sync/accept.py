@@ -41,6 +41,8 @@ async def accept_records(session: AsyncSession, source: SourcePlugin, records: S
                 source_ids={"source": source.name, "record": record.key, "id": record.source_id},
                 detail={"revision": accepted.revision},
             )
+            if not accepted.queue:
+                continue
             row = await documents.get_document(session, document_id=accepted.id)
             assert row is not None
             await queue_post(session, row)

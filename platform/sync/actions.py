@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mlconnector.platform.db import tenancy
 from mlconnector.platform.errors import MlcError
 from mlconnector.platform.sync import documents
 from mlconnector.platform.sync.audit import record_audit
@@ -65,3 +67,19 @@ async def replan(session: AsyncSession, key: str, *, actor: str) -> DocumentRow:
     if row.state in documents.FINAL or row.state == documents.QUEUED:
         raise NotActionable(f"{key} is {row.state}; a posted, skipped or queued document is not re-planned.")
     return await retry(session, key, actor=actor) if row.state in ACTIONABLE else row
+
+
+async def retry_held(session: AsyncSession, *, actor: str, code: str | None = None, subject: str | None = None) -> int:
+    """Retry every held document with this hold ``code`` and/or ``subject`` (after mapping a SKU, or connecting
+    the books). Returns how many were queued."""
+    statement = select(DocumentRow.key).where(
+        DocumentRow.tenant_id == tenancy.require_tenant(session.sync_session), DocumentRow.state == documents.HELD
+    )
+    if code is not None:
+        statement = statement.where(DocumentRow.hold_code == code)
+    if subject is not None:
+        statement = statement.where(DocumentRow.hold_subject == subject)
+    keys = list((await session.execute(statement)).scalars())
+    for key in keys:
+        await retry(session, key, actor=actor)
+    return len(keys)

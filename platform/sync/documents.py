@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +51,16 @@ class Accepted:
     revision: int
     number: str | None
     order_number: str | None
+    queue: bool = True
+    """False when the change needs a person rather than a post (an invoice edited after posting)."""
+
+
+def _content_hash(document: Document) -> str:
+    """Hash of what matters for the books: the document without its source timestamp (a store touching
+    ``updated_at`` alone is not a change)."""
+    if getattr(document, "updated_at", None) is not None:
+        document = msgspec.structs.replace(document, updated_at=None)
+    return hashlib.sha256(encode_document(document)).hexdigest()
 
 
 def _fields(document: Document) -> dict[str, Any]:
@@ -62,7 +73,7 @@ def _fields(document: Document) -> dict[str, Any]:
         "currency": getattr(document, "currency", None),
         "grand_total": getattr(document, "grand_total", None) or getattr(document, "amount", None),
         "body": body,
-        "content_hash": hashlib.sha256(body.encode()).hexdigest(),
+        "content_hash": _content_hash(document),
     }
 
 
@@ -104,11 +115,20 @@ async def upsert_documents(
             await session.flush()
         elif row.content_hash != fields["content_hash"]:
             row.revision += 1
-            row.state = PENDING if row.state not in FINAL else row.state
-            row.hold_code = row.hold_reason = row.hold_subject = None
             row.updated_at = now
             for name, value in fields.items():
                 setattr(row, name, value)
+            if row.state == POSTED and row.type != "customer":
+                row.state, row.hold_code, row.hold_subject = HELD, "changed_after_posting", None
+                row.hold_reason = (
+                    f"{row.type.replace('_', ' ').capitalize()} {row.number or row.key} changed in the store after it "
+                    "was posted. The books keep the posted version: adjust it in QuickBooks if needed, then skip this."
+                )
+                accepted.append(Accepted(row.id, row.key, row.revision, row.number, row.order_number, queue=False))
+                continue
+            if row.state != SKIPPED:
+                row.state = PENDING
+                row.hold_code = row.hold_reason = row.hold_subject = None
         else:
             continue
         accepted.append(Accepted(row.id, row.key, row.revision, row.number, row.order_number))

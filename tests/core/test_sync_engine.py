@@ -200,3 +200,38 @@ async def _store(database, tenant, document) -> None:
     )
     async with database.session(tenant) as session:
         await store_records(session, "testplug", [record])
+
+
+async def test_an_invoice_edited_after_posting_is_held_not_reposted(engine, database) -> None:
+    import msgspec
+
+    tenant = await make_tenant(database)
+    await _use_sink(database, tenant, "testsink")
+    delivered_before = testplug.TestSink.delivered.count("invoice:1:400")
+    await _store(database, tenant, _invoice("400"))
+    await wait_for_documents(database, tenant, {"invoice:1:400": "posted"})
+    from datetime import UTC, datetime
+
+    touched = msgspec.structs.replace(_invoice("400"), updated_at=datetime(2026, 2, 1, tzinfo=UTC))
+    await _store(database, tenant, touched)  # only the store's timestamp moved: not a change
+    assert (await documents_by_key(database, tenant))["invoice:1:400"].state == "posted"
+    edited = msgspec.structs.replace(_invoice("400"), memo="gift wrap added")
+    await _store(database, tenant, edited)
+    row = (await documents_by_key(database, tenant))["invoice:1:400"]
+    assert (row.state, row.hold_code) == ("held", "changed_after_posting")
+    assert testplug.TestSink.delivered.count("invoice:1:400") == delivered_before + 1
+
+
+async def test_fixing_a_mapping_releases_every_document_held_on_it(engine, database) -> None:
+    tenant = await make_tenant(database)
+    await _use_sink(database, tenant, "testdeferred", held_skus=["24-MB01"])
+    for number in ("500", "501"):
+        await _store(database, tenant, _invoice(number, sku="24-MB01"))
+    await _store(database, tenant, _invoice("502", sku="24-WG02"))
+    await wait_for_documents(
+        database, tenant, {"invoice:1:500": "held", "invoice:1:501": "held", "invoice:1:502": "queued"}
+    )
+    async with database.session(tenant) as session:
+        await save_settings(session, _plugin("testdeferred"), {"held_skus": []}, actor="user:x")
+        assert await actions.retry_held(session, actor="user:x", subject="24-MB01") == 2
+    await wait_for_documents(database, tenant, {"invoice:1:500": "queued", "invoice:1:501": "queued"})

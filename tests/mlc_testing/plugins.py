@@ -130,7 +130,7 @@ class TestSink(SinkPlugin):
     name: ClassVar[str] = "testsink"
     title: ClassVar[str] = "Test sink"
     plugin_api_version: ClassVar[str] = PLUGIN_API_VERSION
-    accepts: ClassVar[frozenset[str]] = frozenset({"order"})
+    accepts: ClassVar[frozenset[str]] = frozenset({"order", "invoice"})
     capabilities: ClassVar[frozenset[str]] = frozenset({"direct_delivery", "preview"})
     config_schema: ClassVar[Mapping[str, Any]] = {"type": "object", "properties": {}}
     delivered: ClassVar[list[str]] = []
