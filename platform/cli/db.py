@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 import click
+
+from mlconnector.platform.cli.output import emit
 
 
 def _context() -> tuple[str, list]:
@@ -54,9 +55,12 @@ def current(as_json: bool) -> None:
     found = asyncio.run(migrate.database_heads(url))
     wanted = migrate.code_heads(config)
     current = wanted <= migrate.applied_revisions(config, found)
-    if as_json:
-        click.echo(json.dumps({"database": sorted(found), "code": sorted(wanted), "current": current}))
-        return
-    click.echo(f"database: {', '.join(sorted(found)) or '(empty)'}")
-    click.echo(f"code:     {', '.join(sorted(wanted))}")
-    click.echo("up to date" if current else "needs `mlc db upgrade`")
+    emit(
+        {"database": sorted(found), "code": sorted(wanted), "current": current},
+        as_json,
+        lambda: [
+            f"database: {', '.join(sorted(found)) or '(empty)'}",
+            f"code:     {', '.join(sorted(wanted))}",
+            "up to date" if current else "needs `mlc db upgrade`",
+        ],
+    )

@@ -52,9 +52,15 @@ async def fire_schedules(database: Database) -> int:
 
 
 async def maintenance_loop(
-    database: Database, send: Callable[[object, int | None], None], *, every: float, stale_after: timedelta
+    database: Database,
+    send: Callable[[object, int | None], None],
+    *,
+    every: float,
+    stale_after: timedelta,
+    on_pass: Callable[[], None] | None = None,
 ) -> None:
-    """Run :func:`sweep` and :func:`fire_schedules` every ``every`` seconds until cancelled."""
+    """Run :func:`sweep` and :func:`fire_schedules` every ``every`` seconds until cancelled; ``on_pass`` is called
+    after each pass, failed or not (the worker's heartbeat)."""
     while True:
         try:
             await sweep(database, send, stale_after=stale_after)
@@ -63,4 +69,6 @@ async def maintenance_loop(
             raise
         except Exception as error:  # a database restart must not stop the loop
             log.warning("maintenance pass failed; will try again", error=str(error))
+        if on_pass is not None:
+            on_pass()
         await asyncio.sleep(every)
