@@ -10,10 +10,14 @@ from mlconnector.platform.cli.output import emit
 
 
 def _context() -> tuple[str, list]:
+    """The owner DSN and every migration folder; logging set up as in the other processes (JSON in a cluster,
+    where this runs as the Helm migration hook)."""
     from mlconnector.platform.bootstrap import load_runtime_plugins
+    from mlconnector.platform.logs import configure_logging
     from mlconnector.platform.settings import get_settings
 
     settings = get_settings()
+    configure_logging(settings.log)
     return settings.database.owner_url, load_runtime_plugins(settings).migration_folders()
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
+from collections.abc import Iterator
 
+import pytest
 from click.testing import CliRunner
 from mlc_testing.asyncio_thread import run
 
@@ -82,12 +85,24 @@ def test_status_on_an_empty_system(make_settings, database_url) -> None:
     assert "no job is waiting" in result.output
 
 
-def test_db_current_and_plugins_print_json_through_emit(make_settings, tmp_path) -> None:
-    make_settings(MLC_DATA_DIR=str(tmp_path))
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """`mlc db …` configures logging onto the runner's stderr, which closes when the command returns."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    yield
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+
+
+def test_db_current_and_plugins_print_json_through_emit(make_settings, tmp_path, restore_logging) -> None:
+    make_settings(MLC_DATA_DIR=str(tmp_path), MLC_LOG_FORMAT="json")
     runner = CliRunner()
-    assert runner.invoke(build_cli(), ["db", "upgrade"]).exit_code == 0
-    current = json.loads(runner.invoke(build_cli(), ["db", "current", "--json"]).output)
+    upgraded = runner.invoke(build_cli(), ["db", "upgrade"])
+    assert upgraded.exit_code == 0
+    assert all(json.loads(line)["event"] for line in upgraded.stderr.splitlines())  # JSON, as in the hook Job
+    current = json.loads(runner.invoke(build_cli(), ["db", "current", "--json"]).stdout)
     assert current["current"] is True and "0001_core" in current["database"]
-    plugins = json.loads(runner.invoke(build_cli(), ["plugins", "--json"]).output)
+    plugins = json.loads(runner.invoke(build_cli(), ["plugins", "--json"]).stdout)
     assert {"plugins", "skipped"} <= set(plugins)
     assert "up to date" in runner.invoke(build_cli(), ["db", "current"]).output
