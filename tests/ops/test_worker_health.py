@@ -3,18 +3,23 @@ worker's own counters, and a real ``mlc worker`` serves both until SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from mlc_testing.databases import sqlite_url
 
+from mlconnector.platform.db.engine import Database
+from mlconnector.platform.jobs import maintenance
 from mlconnector.platform.jobs.heartbeat import Heartbeat, stale_after
 from mlconnector.platform.jobs.registry import JobRegistry
 from mlconnector.platform.jobs.runtime import JobRuntime
@@ -141,3 +146,40 @@ def test_a_taken_port_stops_the_worker_with_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port} (MLC_WORKER_METRICS_PORT)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def _beats_within(database, seconds: float) -> int:
+    beats: list[float] = []
+    loop = asyncio.create_task(
+        maintenance.maintenance_loop(
+            database, lambda *_: None, every=0.02, stale_after=timedelta(seconds=60), on_pass=lambda: beats.append(1)
+        )
+    )
+    await asyncio.sleep(seconds)
+    loop.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await loop
+    return len(beats)
+
+
+async def test_the_heartbeat_goes_on_while_the_database_is_down() -> None:
+    """Liveness must not follow the database: restarting workers does not bring PostgreSQL back."""
+    database = Database("postgresql+asyncpg://mlc@127.0.0.1:1/mlc", null_pool=True)
+    try:
+        assert await _beats_within(database, 0.5) >= 2
+    finally:
+        await database.dispose()
+
+
+class _HangingDatabase:
+    """A database whose connections never answer (a black-holed network), as far as the loop can tell."""
+
+    @contextlib.asynccontextmanager
+    async def system_session(self):
+        await asyncio.Event().wait()
+        yield
+
+
+async def test_a_pass_stuck_on_the_network_is_abandoned_and_the_loop_beats_on(monkeypatch) -> None:
+    monkeypatch.setattr(maintenance, "PASS_TIMEOUT_SECONDS", 0.05)
+    assert await _beats_within(_HangingDatabase(), 0.5) >= 2
