@@ -158,7 +158,8 @@ async def _beats_within(database, seconds: float) -> int:
     await asyncio.sleep(seconds)
     loop.cancel()
     with contextlib.suppress(asyncio.CancelledError):
-        await loop
+        async with asyncio.timeout(10):  # a loop that ignored its cancellation fails here instead of hanging
+            await loop
     return len(beats)
 
 
