@@ -22,6 +22,7 @@ from mlconnector.platform.db.engine import Database
 from mlconnector.platform.errors import MlcError
 from mlconnector.platform.http.errors import domain_error, http_error, unexpected_error
 from mlconnector.platform.http.health import HealthController
+from mlconnector.platform.http.metrics import metrics
 from mlconnector.platform.http.request_context import request_context_middleware
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.plugins.discovery import PluginSet
@@ -57,6 +58,8 @@ class ApplicationCore(InitPlugin):
 
     def _configure_routes(self, app_config: AppConfig) -> None:
         app_config.route_handlers.append(HealthController)
+        if self.settings.metrics.enabled:
+            app_config.route_handlers.append(metrics)
         for plugin in self.plugins:
             handlers = list(plugin.routes())
             if handlers:
