@@ -27,6 +27,7 @@ from mlconnector.platform.http.request_context import request_context_middleware
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.settings import Settings
+from mlconnector.platform.sync import handlers as _engine_handlers  # noqa: F401  (engine jobs and gauges)
 
 if TYPE_CHECKING:
     from litestar import Litestar

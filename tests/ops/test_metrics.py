@@ -164,24 +164,48 @@ async def test_job_retries_are_counted_by_kind_and_reason(client, database) -> N
     assert _value(after, "mlc_jobs", state="dead") == 1
 
 
-async def test_the_sync_engine_can_fill_documents_and_holds(client) -> None:
-    acme = str(uuid.uuid4())
+async def test_documents_and_holds_come_from_the_engine(client, database_url) -> None:
+    from mlc_testing.tenants import make_tenant
 
-    async def documents(session):
-        return [({"tenant_id": acme, "state": "posted"}, 12), ({"tenant_id": acme, "state": "held"}, 2)]
+    from mlconnector.platform.db.engine import Database
+    from mlconnector.platform.sync import metrics as engine_metrics
+    from mlconnector.platform.sync.models import DocumentRow
 
-    async def holds(session):
+    database = Database(database_url)
+    tenant = await make_tenant(database)
+    async with database.session(tenant) as session:
+        for n, (state, code) in enumerate([("posted", None), ("posted", None), ("held", "unmapped_sku")]):
+            session.add(
+                DocumentRow(
+                    tenant_id=tenant,
+                    key=f"invoice:1:{n}",
+                    type="invoice",
+                    source="x",
+                    record_key=f"r{n}",
+                    body="{}",
+                    content_hash="h",
+                    revision=1,
+                    state=state,
+                    hold_code=code,
+                    external_ids={},
+                    sink_totals={},
+                )
+            )
+    await database.dispose()
+    text = await _scrape(client)
+    assert _value(text, "mlc_documents", tenant_id=str(tenant), state="posted") == 2
+    assert _value(text, "mlc_holds", tenant_id=str(tenant), code="unmapped_sku") == 1
+
+    async def broken(session):
         raise RuntimeError("table not there yet")
 
-    scrape_gauges.sampler("mlc_documents")(documents)
-    scrape_gauges.sampler("mlc_holds")(holds)
+    scrape_gauges.detach("mlc_holds")
+    scrape_gauges.sampler("mlc_holds")(broken)
     try:
         text = await _scrape(client)
     finally:
-        scrape_gauges.detach("mlc_documents")
         scrape_gauges.detach("mlc_holds")
-    assert _value(text, "mlc_documents", tenant_id=acme, state="posted") == 12
-    assert _value(text, "mlc_documents", tenant_id=acme, state="held") == 2
+        scrape_gauges.sampler("mlc_holds")(engine_metrics.holds_by_code)
     # a failing sampler leaves its gauge empty and says so, and the page still answers
     assert "mlc_holds{" not in text
     assert _value(text, "mlc_scrape_sampler_up", gauge="mlc_holds") == 0
