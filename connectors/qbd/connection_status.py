@@ -27,7 +27,7 @@ def status_of(connection: Connection | None, username: str) -> CheckResult:
         return CheckResult.failure("unreachable", f"The Web Connector could not reach QuickBooks: {connection.last_error}")
     if connection.last_result == "refused_password":
         return CheckResult.failure("bad_credentials", "The Web Connector sent a wrong password. " + SETUP)
-    if connection.last_contact_at is None or not connection.company_name and not connection.company_path:
+    if connection.last_contact_at is None or (not connection.company_name and not connection.company_path):
         return CheckResult.failure("unreachable", "The Web Connector has not contacted ml-connector yet. " + SETUP)
     company = connection.company_name or connection.company_path or "the company file"
     product = ", ".join(part for part in (connection.qb_product, connection.qb_country) if part)

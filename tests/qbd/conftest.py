@@ -6,19 +6,15 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from mlc_testing.asyncio_thread import run
 from mlc_testing.databases import BACKENDS, _admin, empty_postgres, sqlite_url
 
-from mlconnector.connectors.qbd import admin
 from mlconnector.connectors.qbd.plugin import QuickBooksDesktopSink
 from mlconnector.platform.db import migrate
 from mlconnector.platform.db.engine import Database
-from mlconnector.platform.plugins.discovery import LoadedPlugin, PluginSet
-from mlconnector.tenants.models import Tenant
 
 MIGRATIONS = [Path(QuickBooksDesktopSink().migrations())]
 REFERENCE = Path(__file__).parent / "reference"
@@ -65,26 +61,3 @@ async def qbd_database(qbd_url: str) -> AsyncIterator[Database]:
     database = Database(qbd_url, pool_size=2)
     yield database
     await database.dispose()
-
-
-@dataclass(frozen=True)
-class Merchant:
-    tenant_id: uuid.UUID
-    slug: str
-    username: str
-    password: str
-
-
-async def make_merchant(database: Database, slug: str | None = None) -> Merchant:
-    tenant_id = uuid.uuid4()
-    slug = slug or f"shop-{tenant_id.hex[:8]}"
-    async with database.system_session() as session:
-        session.add(Tenant(id=tenant_id, slug=slug, name=slug))
-    username, password = await admin.rotate_password(database, tenant_id, slug)
-    return Merchant(tenant_id, slug, username, password)
-
-
-def qbd_plugins() -> PluginSet:
-    plugins = PluginSet()
-    plugins.loaded["qbd"] = LoadedPlugin(QuickBooksDesktopSink(), "ml-connector", "test")
-    return plugins

@@ -29,9 +29,9 @@ TABLES = (
 )
 
 
-def _tenant(table: str, *, primary: bool = False) -> list[sa.SchemaItem]:
+def _tenant(table: str) -> list[sa.SchemaItem]:
     return [
-        sa.Column("tenant_id", sa.Uuid(), nullable=False, primary_key=primary),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=f"fk_{table}_tenant_id_tenants", ondelete="CASCADE"),
     ]
 
@@ -124,7 +124,7 @@ def upgrade() -> None:
     op.create_index("ix_qbd_writes_tenant_id_ticket_id_state", "qbd_writes", ["tenant_id", "ticket_id", "state"])
     op.create_table(
         "qbd_write_links",
-        *_tenant("qbd_write_links", primary=True),
+        *_tenant("qbd_write_links"),
         sa.Column("child_id", ID, nullable=False),
         sa.Column("parent_key", sa.String(255), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "child_id", "parent_key", name="pk_qbd_write_links"),
@@ -135,7 +135,7 @@ def upgrade() -> None:
     op.create_index("ix_qbd_write_links_tenant_id_parent_key", "qbd_write_links", ["tenant_id", "parent_key"])
     op.create_table(
         "qbd_identities",
-        *_tenant("qbd_identities", primary=True),
+        *_tenant("qbd_identities"),
         sa.Column("key", sa.String(255), nullable=False),
         sa.Column("object_type", sa.String(40), nullable=False),
         sa.Column("qb_id", sa.String(36), nullable=False),
@@ -167,7 +167,7 @@ def upgrade() -> None:
     op.create_index("ix_qbd_responses_tenant_id_processed_at", "qbd_responses", ["tenant_id", "processed_at"])
     op.create_table(
         "qbd_catalog",
-        *_tenant("qbd_catalog", primary=True),
+        *_tenant("qbd_catalog"),
         sa.Column("list_type", sa.String(24), nullable=False),
         sa.Column("list_id", sa.String(36), nullable=False),
         sa.Column("full_name", sa.Text(), nullable=False),

@@ -7,10 +7,13 @@ as QBWC1042 "not well-formed XML"); the fault text never carries internals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import structlog
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
 from mlconnector.connectors.qbd.qwc import ENDPOINT_PATH
@@ -18,7 +21,7 @@ from mlconnector.connectors.qbd.soap import envelope
 from mlconnector.connectors.qbd.soap.calls import SoapFault, parse_call
 from mlconnector.connectors.qbd.soap.service import ServiceOptions, WebConnectorService
 from mlconnector.connectors.qbd.soap.wsdl import wsdl_for
-from mlconnector.platform.plugins import Database, Settings
+from mlconnector.platform.plugins import Database, Settings, utcnow
 
 log = structlog.get_logger("mlconnector.qbd.soap")
 PAGE = (
@@ -34,12 +37,14 @@ class ServiceRegistry:
 
     def __init__(self, options: ServiceOptions | None = None) -> None:
         self.options = options or ServiceOptions()
+        self.clock: Callable[[], datetime] = utcnow
+        """Replaceable (tests move time forward to expire sessions)."""
         self._services: dict[int, WebConnectorService] = {}
 
     def for_database(self, database: Database) -> WebConnectorService:
         service = self._services.get(id(database))
         if service is None or service.database is not database:
-            service = WebConnectorService(database, options=self.options)
+            service = WebConnectorService(database, options=self.options, clock=lambda: self.clock())
             self._services[id(database)] = service
         return service
 
@@ -52,7 +57,7 @@ def make_routes(registry: ServiceRegistry) -> list[Any]:
     limit = registry.options.max_envelope_bytes
 
     @post("/qbwc", request_max_body_size=limit, status_code=200, include_in_schema=False)
-    async def soap_endpoint(request: Request, database: Database) -> Response[bytes]:
+    async def soap_endpoint(request: Request, database: NamedDependency[Database]) -> Response[bytes]:
         try:
             body = await request.body()
         except RequestEntityTooLarge:
@@ -68,7 +73,7 @@ def make_routes(registry: ServiceRegistry) -> list[Any]:
         return _soap(envelope.response(call.method, result))
 
     @get("/qbwc", status_code=200, include_in_schema=False)
-    async def describe(request: Request, settings: Settings) -> Response[bytes]:
+    async def describe(request: Request, settings: NamedDependency[Settings]) -> Response[bytes]:
         if any(key.lower() == "wsdl" for key in request.query_params):
             url = settings.server.public_base_url.rstrip("/") + ENDPOINT_PATH
             return Response(content=wsdl_for(url), media_type="text/xml; charset=utf-8")

@@ -78,10 +78,10 @@ class WebConnectorService:
 
     # --- session start and end -------------------------------------------------------------------------
 
-    async def _serverVersion(self) -> str:  # noqa: N802 - SOAP operation names
+    async def _serverVersion(self) -> str:
         return SERVER_VERSION
 
-    async def _clientVersion(self, strVersion: str) -> str:  # noqa: N802, N803
+    async def _clientVersion(self, strVersion: str) -> str:
         version = _version_tuple(strVersion)
         if version and version < MIN_CLIENT:
             return (
@@ -90,7 +90,7 @@ class WebConnectorService:
             )
         return ""
 
-    async def _authenticate(self, strUserName: str, strPassword: str) -> list[str]:  # noqa: N802, N803
+    async def _authenticate(self, strUserName: str, strPassword: str) -> list[str]:
         async with self.database.system_session() as system:
             login = await sessions.find_login(system, strUserName.strip())
         now = self.clock()
@@ -165,19 +165,19 @@ class WebConnectorService:
         self.cache.forget(tickets.ticket_hash(ticket))
         return tenant_id, live.completed if live else 0
 
-    async def _closeConnection(self, ticket: str) -> str:  # noqa: N802
+    async def _closeConnection(self, ticket: str) -> str:
         ended = await self._end(ticket, "closed", last_result="completed")
         if ended is None:
             return "Session not found; nothing was changed."
         return f"OK: {ended[1]} QuickBooks request(s) answered. See the ml-connector dashboard for details."
 
-    async def _connectionError(self, ticket: str, hresult: str, message: str) -> str:  # noqa: N802
+    async def _connectionError(self, ticket: str, hresult: str, message: str) -> str:
         explanation = CONNECTION_ERRORS.get(hresult.strip().lower(), "")
         text = f"{explanation} ({hresult.strip()} {message.strip()})".strip()
         await self._end(ticket, "closed", last_result="connection_error", last_error=text[:2000])
         return "done"
 
-    async def _getLastError(self, ticket: str) -> str:  # noqa: N802
+    async def _getLastError(self, ticket: str) -> str:
         found = await self._resolve(ticket)
         if found is None:
             return NOT_VALID
@@ -188,13 +188,13 @@ class WebConnectorService:
             return NOT_VALID
         return current[1] or "ml-connector has nothing more to send right now."
 
-    async def _getInteractiveURL(self, wcTicket: str, sessionID: str) -> str:  # noqa: N802, N803
+    async def _getInteractiveURL(self, wcTicket: str, sessionID: str) -> str:
         return ""
 
-    async def _interactiveDone(self, wcTicket: str) -> str:  # noqa: N802, N803
+    async def _interactiveDone(self, wcTicket: str) -> str:
         return "Done"
 
-    async def _interactiveRejected(self, wcTicket: str, reason: str) -> str:  # noqa: N802, N803
+    async def _interactiveRejected(self, wcTicket: str, reason: str) -> str:
         return ""
 
     # --- the exchange loop -----------------------------------------------------------------------------
@@ -208,14 +208,14 @@ class WebConnectorService:
                 await writes.end_session(session, tenant_id, [ticket_id], now)
         return live
 
-    async def _sendRequestXML(  # noqa: N802
+    async def _sendRequestXML(
         self,
         ticket: str,
-        strHCPResponse: str,  # noqa: N803
-        strCompanyFileName: str,  # noqa: N803
-        qbXMLCountry: str,  # noqa: N803
-        qbXMLMajorVers: str,  # noqa: N803
-        qbXMLMinorVers: str,  # noqa: N803
+        strHCPResponse: str,
+        strCompanyFileName: str,
+        qbXMLCountry: str,
+        qbXMLMajorVers: str,
+        qbXMLMinorVers: str,
     ) -> str:
         found = await self._resolve(ticket)
         if found is None:
@@ -300,7 +300,7 @@ class WebConnectorService:
         await sessions.update_ticket(session, tenant_id, ticket_id, company_checked=True, company_path=path or None)
         return False
 
-    async def _receiveResponseXML(self, ticket: str, response: str, hresult: str, message: str) -> int:  # noqa: N802
+    async def _receiveResponseXML(self, ticket: str, response: str, hresult: str, message: str) -> int:
         found = await self._resolve(ticket)
         if found is None:
             return -1
