@@ -20,7 +20,9 @@ class AdminError(ValueError):
 
 
 async def ensure_connection(session, tenant_id: uuid.UUID, username: str) -> Connection:  # type: ignore[no-untyped-def]
-    connection = (await session.execute(select(Connection).where(Connection.tenant_id == tenant_id))).scalar_one_or_none()
+    connection = (
+        await session.execute(select(Connection).where(Connection.tenant_id == tenant_id))
+    ).scalar_one_or_none()
     if connection is not None:
         return connection
     taken = (await session.execute(select(Connection.tenant_id).where(Connection.username == username))).first()

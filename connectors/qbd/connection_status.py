@@ -24,7 +24,9 @@ def status_of(connection: Connection | None, username: str) -> CheckResult:
     if connection.last_result == "refused_company" and connection.last_error:
         return CheckResult.failure("forbidden", connection.last_error)
     if connection.last_result == "connection_error" and connection.last_error:
-        return CheckResult.failure("unreachable", f"The Web Connector could not reach QuickBooks: {connection.last_error}")
+        return CheckResult.failure(
+            "unreachable", f"The Web Connector could not reach QuickBooks: {connection.last_error}"
+        )
     if connection.last_result == "refused_password":
         return CheckResult.failure("bad_credentials", "The Web Connector sent a wrong password. " + SETUP)
     if connection.last_contact_at is None or (not connection.company_name and not connection.company_path):

@@ -72,7 +72,9 @@ def _keys(document: Document, settings: PostingSettings) -> set[str]:
     return keys
 
 
-async def load_known(session: AsyncSession | None, tenant_id: uuid.UUID, document: Document, settings: PostingSettings) -> Known:
+async def load_known(
+    session: AsyncSession | None, tenant_id: uuid.UUID, document: Document, settings: PostingSettings
+) -> Known:
     """Without a session (the contract kit, an offline preview) nothing is known: the plan adds everything."""
     known = Known(tenant_id=tenant_id)
     if session is None:
@@ -80,7 +82,9 @@ async def load_known(session: AsyncSession | None, tenant_id: uuid.UUID, documen
     keys = _keys(document, settings)
     known.identities = await writes_repository.identities(session, tenant_id, keys)
     rows = await session.execute(
-        select(Write.operation_key, Write.state).where(Write.tenant_id == tenant_id, Write.operation_key.in_(sorted(keys)))
+        select(Write.operation_key, Write.state).where(
+            Write.tenant_id == tenant_id, Write.operation_key.in_(sorted(keys))
+        )
     )
     known.queued = dict(rows.all())
     connection = (
@@ -185,7 +189,9 @@ class Planner:
         if self.known.items is not None:
             for sku, item in list(resolved.items()):
                 if item.casefold() not in self.known.items:
-                    reason = f'SKU {sku} maps to QuickBooks item "{item}", which QuickBooks does not have (or is inactive)'
+                    reason = (
+                        f'SKU {sku} maps to QuickBooks item "{item}", which QuickBooks does not have (or is inactive)'
+                    )
                     self.holds.append(Hold(code="unknown_item", reason=reason, subject=sku))
                     del resolved[sku]
         return resolved
@@ -209,14 +215,18 @@ class Planner:
             changed = posted.content_hash not in (None, _content_hash(party, name))
             if for_document or not changed:
                 if not for_document:
-                    self._operation(key, EXISTING, "Customer", None, summary={"list_id": posted.qb_id, "name": posted.name})
+                    self._operation(
+                        key, EXISTING, "Customer", None, summary={"list_id": posted.qb_id, "name": posted.name}
+                    )
                 return Ref(list_id=posted.qb_id), (), []
             mod_key = f"{key}#mod:{_content_hash(party, name)[:12]}"
             built = customer_builder.customer_mod(
                 party, list_id=posted.qb_id, edit_sequence=posted.edit_sequence or "0", name=posted.name or name
             )
             match = {"list_id": posted.qb_id, "identity_key": key, "content_hash": _content_hash(party, name)}
-            self._operation(mod_key, "mod", "Customer", built, summary={"name": posted.name or name}, reconcile_by=match)
+            self._operation(
+                mod_key, "mod", "Customer", built, summary={"name": posted.name or name}, reconcile_by=match
+            )
             return Ref(list_id=posted.qb_id), (), []
         fill = [{"path": "", "key": key, "kind": "list_ref"}]
         if not self._in_plan(key):
@@ -256,7 +266,9 @@ class Planner:
         if invoice.paid and invoice.payment is not None and not as_receipt and not self.holds:
             self._payment(invoice.payment, customer, waits, fills, invoice_key=invoice.key)
 
-    def _invoice(self, invoice: Invoice, customer: Ref, waits: tuple[str, ...], fills: list, items: dict[str, str]) -> None:
+    def _invoice(
+        self, invoice: Invoice, customer: Ref, waits: tuple[str, ...], fills: list, items: dict[str, str]
+    ) -> None:
         ref = self._ref_number(invoice.number, "RefNumber", "InvoiceAddRq/InvoiceAdd/RefNumber")
         if ref is None:
             return
@@ -297,7 +309,9 @@ class Planner:
             self.holds.append(Hold(code="unmapped_payment_method", reason=reason, subject=payment.method))
         return method
 
-    def _payment(self, payment: Payment, customer: Ref, waits: tuple[str, ...], fills: list, *, invoice_key: str) -> None:
+    def _payment(
+        self, payment: Payment, customer: Ref, waits: tuple[str, ...], fills: list, *, invoice_key: str
+    ) -> None:
         self._closed(payment)
         method = self._payment_method(payment)
         ref = self._ref_number(payment.number, "RefNumber", "ReceivePaymentAddRq/ReceivePaymentAdd/RefNumber")
@@ -308,7 +322,9 @@ class Planner:
         payment_fills = _at(fills, "ReceivePaymentAdd/CustomerRef")
         if invoice is None:
             depends.append(invoice_key)
-            payment_fills.append({"path": "ReceivePaymentAdd/AppliedToTxnAdd/TxnID", "key": invoice_key, "kind": "text"})
+            payment_fills.append(
+                {"path": "ReceivePaymentAdd/AppliedToTxnAdd/TxnID", "key": invoice_key, "kind": "text"}
+            )
         guid = self._guid("payment", payment.key)
         built = payment_builder.receive_payment_add(
             payment, self.settings, customer=customer, invoice_txn_id=invoice.qb_id if invoice else None,
@@ -321,7 +337,9 @@ class Planner:
                         fills_in=payment_fills, reconcile_by=match)  # fmt: skip
 
     def plan_payment(self, payment: Payment) -> None:
-        receipt = self._posted(receipt_key(payment.invoice_key)) or self.known.queued.get(receipt_key(payment.invoice_key))
+        receipt = self._posted(receipt_key(payment.invoice_key)) or self.known.queued.get(
+            receipt_key(payment.invoice_key)
+        )
         if receipt is not None:
             self._operation(payment.key, EXISTING, "SalesReceipt", None, summary={"paid_by": "sales receipt"})
             return
@@ -345,7 +363,9 @@ class Planner:
         waits_for_invoice: tuple[str, ...] = ()
         if memo.invoice_key and self._posted(memo.invoice_key) is None:
             if not self._queued(memo.invoice_key):
-                reason = f"Credit memo {memo.number} waits for invoice {memo.invoice_key}, which is not in QuickBooks yet"
+                reason = (
+                    f"Credit memo {memo.number} waits for invoice {memo.invoice_key}, which is not in QuickBooks yet"
+                )
                 self.holds.append(Hold(code="invoice_not_posted", reason=reason, subject=memo.invoice_key))
                 return
             waits_for_invoice = (memo.invoice_key,)
@@ -385,6 +405,8 @@ def plan(document: Document, settings: PostingSettings, known: Known) -> Plan:
     elif isinstance(document, CreditMemo):
         planner.plan_credit_memo(document)
     else:
-        reason = f"QuickBooks Desktop posts invoices, payments, credit memos and customers, not {type(document).__name__}"
+        reason = (
+            f"QuickBooks Desktop posts invoices, payments, credit memos and customers, not {type(document).__name__}"
+        )
         planner.holds.append(Hold(code="unsupported_document", reason=reason))
     return planner.result(document.key)

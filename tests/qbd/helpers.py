@@ -52,10 +52,14 @@ def party(n: int = 1, *, first: str = "Veronica", last: str = "Costello", guest:
     )  # fmt: skip
 
 
-def invoice(n: int = 1, *, buyer: Party | None = None, paid: bool = False, sku: str = "24-MB01", day: int = 5) -> Invoice:
+def invoice(
+    n: int = 1, *, buyer: Party | None = None, paid: bool = False, sku: str = "24-MB01", day: int = 5
+) -> Invoice:
     buyer = buyer or party(n)
     number = f"{n:09d}"
-    lines = (Line(key="1", sku=sku, name="Joust Duffle Bag", quantity=D("2"), unit_price=D("34.00"), amount=D("68.00")),)
+    lines = (
+        Line(key="1", sku=sku, name="Joust Duffle Bag", quantity=D("2"), unit_price=D("34.00"), amount=D("68.00")),
+    )
     total = D("68.00") - D("5.00") + D("10.00") + D("4.20")
     payment = None
     if paid:
@@ -76,7 +80,11 @@ def invoice(n: int = 1, *, buyer: Party | None = None, paid: bool = False, sku: 
 def credit_memo(n: int = 1, *, buyer: Party | None = None) -> CreditMemo:
     buyer = buyer or party(n)
     number = f"{n:09d}"
-    lines = (Line(key="1", sku="24-MB01", name="Joust Duffle Bag", quantity=D("1"), unit_price=D("34.00"), amount=D("34.00")),)
+    lines = (
+        Line(
+            key="1", sku="24-MB01", name="Joust Duffle Bag", quantity=D("1"), unit_price=D("34.00"), amount=D("34.00")
+        ),
+    )
     return CreditMemo(
         key=f"credit_memo:1:{number}", number=number, source_id=str(n), store_id="1", date=date(2026, 1, 9),
         currency="USD", customer=buyer, lines=lines, subtotal=D("34.00"), grand_total=D("34.00"),
@@ -103,7 +111,9 @@ def stocked_simulator(**kwargs: Any) -> QuickBooksSimulator:
     return sim
 
 
-async def queue(database: Database, tenant_id: uuid.UUID, document: Any, settings: dict | None = None) -> tuple[Plan, Outcome]:
+async def queue(
+    database: Database, tenant_id: uuid.UUID, document: Any, settings: dict | None = None
+) -> tuple[Plan, Outcome]:
     """What the sync engine will do: plan, then deliver, in one tenant transaction."""
     plugin = QuickBooksDesktopSink()
     async with database.session(tenant_id) as session:
@@ -122,8 +132,14 @@ class Harness:
     plugin: QuickBooksDesktopSink
     database: Database
 
-    def emulator(self, merchant: Any, simulator: QuickBooksSimulator, *, zeep: bool = False, **kwargs: Any) -> WebConnectorEmulator:
-        transport = ZeepTransport(self.client, f"http://testserver.local{ENDPOINT}") if zeep else RawSoapTransport(self.client, ENDPOINT)
+    def emulator(
+        self, merchant: Any, simulator: QuickBooksSimulator, *, zeep: bool = False, **kwargs: Any
+    ) -> WebConnectorEmulator:
+        transport = (
+            ZeepTransport(self.client, f"http://testserver.local{ENDPOINT}")
+            if zeep
+            else RawSoapTransport(self.client, ENDPOINT)
+        )
         return WebConnectorEmulator(transport, merchant.username, merchant.password, simulator, **kwargs)
 
 

@@ -100,7 +100,11 @@ class WebConnectorEmulator:
                 report.dropped = True
                 return report
             done = await call(
-                "receiveResponseXML", ticket=ticket, response=reply.response, hresult=reply.hresult, message=reply.message
+                "receiveResponseXML",
+                ticket=ticket,
+                response=reply.response,
+                hresult=reply.hresult,
+                message=reply.message,
             )
             report.progress.append(done)
             if done < 0:

@@ -32,7 +32,9 @@ TABLES = (
 def _tenant(table: str) -> list[sa.SchemaItem]:
     return [
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=f"fk_{table}_tenant_id_tenants", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=f"fk_{table}_tenant_id_tenants", ondelete="CASCADE"
+        ),
     ]
 
 
@@ -147,9 +149,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "key", name="pk_qbd_identities"),
-        sa.UniqueConstraint(
-            "tenant_id", "object_type", "qb_id", name="uq_qbd_identities_tenant_id_object_type_qb_id"
-        ),
+        sa.UniqueConstraint("tenant_id", "object_type", "qb_id", name="uq_qbd_identities_tenant_id_object_type_qb_id"),
     )
     op.create_table(
         "qbd_responses",

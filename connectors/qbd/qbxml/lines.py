@@ -17,7 +17,7 @@ import msgspec
 from lxml import etree
 
 from mlconnector.connectors.qbd.qbxml import numbers
-from mlconnector.connectors.qbd.qbxml.elements import child, named, optional
+from mlconnector.connectors.qbd.qbxml.elements import Ref, child, named, optional, ref
 from mlconnector.connectors.qbd.qbxml.limits import TextFitter
 from mlconnector.connectors.qbd.settings import PostingSettings
 from mlconnector.platform.documents import CreditMemo, Invoice
@@ -92,7 +92,7 @@ def append_lines(
     """``InvoiceLineAdd``/``CreditMemoLineAdd``/``SalesReceiptLineAdd`` elements in schema order."""
     for line in lines:
         node = child(parent, tag)
-        named(node, "ItemRef", line.item, fitter, f"{path}/{tag}")
+        ref(node, "ItemRef", Ref(full_name=line.item))  # QuickBooks' own name, sent verbatim to match
         optional(node, "Desc", fitter.fit(f"{path}/{tag}/Desc", line.description))
         if line.quantity is not None:
             child(node, "Quantity", numbers.quantity(line.quantity))

@@ -59,9 +59,7 @@ async def record_failure(
 
 
 async def connection(session: AsyncSession, tenant_id: uuid.UUID) -> Connection | None:
-    return (
-        await session.execute(select(Connection).where(Connection.tenant_id == tenant_id))
-    ).scalar_one_or_none()
+    return (await session.execute(select(Connection).where(Connection.tenant_id == tenant_id))).scalar_one_or_none()
 
 
 async def update_connection(session: AsyncSession, tenant_id: uuid.UUID, **values: Any) -> None:
@@ -131,7 +129,9 @@ async def touch_ticket(
     return LiveTicket(*row) if row else None
 
 
-async def ticket_state(session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> tuple[str, str | None] | None:
+async def ticket_state(
+    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID
+) -> tuple[str, str | None] | None:
     row = (
         await session.execute(select(T.c.state, T.c.last_error).where(T.c.tenant_id == tenant_id, T.c.id == ticket_id))
     ).first()

@@ -158,7 +158,10 @@ class QuickBooksSimulator:
         found = self.lists[kind].get(list_id) if list_id else self.named(kind, full_name or "")
         if found is None:
             label = {"SalesTaxCode": "SalesTaxCode", "PaymentMethod": "PaymentMethod"}.get(kind, kind)
-            raise Failure(3140, f'There is an invalid reference to QuickBooks {label} "{list_id or full_name}" in the {where}.  {NOT_FOUND}')
+            raise Failure(
+                3140,
+                f'There is an invalid reference to QuickBooks {label} "{list_id or full_name}" in the {where}.  {NOT_FOUND}',
+            )
         return found
 
     # --- the request document -----------------------------------------------------------------------
@@ -270,7 +273,9 @@ class QuickBooksSimulator:
         self._check_lengths(mod)
         customer = self.lists["Customer"].get(mod.findtext("ListID"))
         if customer is None:
-            raise Failure(3120, f'Object "{mod.findtext("ListID")}" specified in the request cannot be found.  {NOT_FOUND}')
+            raise Failure(
+                3120, f'Object "{mod.findtext("ListID")}" specified in the request cannot be found.  {NOT_FOUND}'
+            )
         sequence = mod.findtext("EditSequence")
         if sequence != str(customer.edit_sequence):
             raise Failure(3200, f'The provided edit sequence "{sequence}" is out-of-date.')
@@ -389,7 +394,9 @@ class QuickBooksSimulator:
             if rate is None and quantity:
                 rate = (amount / quantity).quantize(Decimal("0.00001"), ROUND_HALF_UP)
             line_id = f"{next(self._ids):X}-{txn.edit_sequence}"
-            txn.lines.append(Line(item, node.findtext("Desc"), quantity, rate, amount, code.name if code else None, line_id))
+            txn.lines.append(
+                Line(item, node.findtext("Desc"), quantity, rate, amount, code.name if code else None, line_id)
+            )
         txn.subtotal = sum((line.amount for line in txn.lines), Decimal("0.00"))
         tax_item = self._ref(add, "ItemSalesTaxRef", "Item", where)
         taxable = sum((line.amount for line in txn.lines if line.tax_code == "Tax"), Decimal("0.00"))
@@ -436,7 +443,9 @@ class QuickBooksSimulator:
         for applied in add.findall("AppliedToTxnAdd"):
             target = self.transactions.get(applied.findtext("TxnID") or "")
             if target is None or target.kind != "Invoice":
-                raise Failure(3120, f'Object "{applied.findtext("TxnID")}" specified in the request cannot be found.  {NOT_FOUND}')
+                raise Failure(
+                    3120, f'Object "{applied.findtext("TxnID")}" specified in the request cannot be found.  {NOT_FOUND}'
+                )
             amount = Decimal(applied.findtext("PaymentAmount") or txn.total)
             if amount > target.balance:
                 message = (
@@ -483,4 +492,3 @@ def _value(node: etree._Element) -> Any:
     if len(node):
         return {child.tag: child.text for child in node if isinstance(child.tag, str)}
     return node.text
-

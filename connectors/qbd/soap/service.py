@@ -343,4 +343,3 @@ class WebConnectorService:
             return 100
         done = live.completed
         return max(0, min(99, (100 * done) // max(1, done + waiting)))
-

@@ -295,7 +295,9 @@ def _renamed(write: WriteView, answers: list[Answer]) -> Decision:
     root = etree.fromstring(write.request)
     root.find("CustomerAdd/Name").text = name
     match = {**write.match, "name": name, "renames": renames}
-    return Decision(state=states.PENDING, step=states.WRITE, request=etree.tostring(root, encoding="unicode"), match=match)
+    return Decision(
+        state=states.PENDING, step=states.WRITE, request=etree.tostring(root, encoding="unicode"), match=match
+    )
 
 
 def _refreshed(write: WriteView, answer: Answer) -> Decision:
@@ -341,4 +343,3 @@ def rejected_message_set(write: WriteView, hresult: str, message: str, batch_siz
         "Nothing was saved; the exact request is kept for support."
     )
     return Decision(state=states.HELD, step=write.step, reason_code="request_rejected", reason=reason)
-

@@ -93,7 +93,9 @@ async def enqueue(session: AsyncSession, tenant_id: uuid.UUID, plan: Plan, now: 
             await session.execute(update(W).where(W.c.tenant_id == tenant_id, W.c.id == write_id).values(**values))
         else:
             result = await session.execute(
-                W.insert().values(tenant_id=tenant_id, operation_key=operation.key, created_at=now, **values).returning(W.c.id)
+                W.insert()
+                .values(tenant_id=tenant_id, operation_key=operation.key, created_at=now, **values)
+                .returning(W.c.id)
             )
             write_id = int(result.scalar_one())
         await session.execute(L.delete().where(L.c.tenant_id == tenant_id, L.c.child_id == write_id))

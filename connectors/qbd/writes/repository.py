@@ -187,7 +187,9 @@ async def store_catalog(session: AsyncSession, tenant_id: uuid.UUID, now: dateti
     for row in rows:
         values = {"full_name": row.full_name, "name": row.name, "subtype": row.subtype}
         values |= {"is_active": row.is_active, "refreshed_at": now}
-        statement = _upsert(session, C).values(tenant_id=tenant_id, list_type=row.list_type, list_id=row.list_id, **values)
+        statement = _upsert(session, C).values(
+            tenant_id=tenant_id, list_type=row.list_type, list_id=row.list_id, **values
+        )
         await session.execute(
             statement.on_conflict_do_update(index_elements=["tenant_id", "list_type", "list_id"], set_=values)
         )
@@ -236,7 +238,9 @@ async def hold_dependents(
             await session.execute(
                 update(W)
                 .where(W.c.tenant_id == tenant_id, W.c.id == bindparam("b_id"))
-                .values(state=states.HELD, reason_code="parent_not_posted", reason=bindparam("b_reason"), updated_at=now),
+                .values(
+                    state=states.HELD, reason_code="parent_not_posted", reason=bindparam("b_reason"), updated_at=now
+                ),
                 updates,
             )
         documents |= {row.document_key for row in rows}
@@ -259,7 +263,9 @@ async def document_writes(
     return found
 
 
-async def end_session(session: AsyncSession, tenant_id: uuid.UUID, ticket_ids: Sequence[uuid.UUID], now: datetime) -> int:
+async def end_session(
+    session: AsyncSession, tenant_id: uuid.UUID, ticket_ids: Sequence[uuid.UUID], now: datetime
+) -> int:
     """Writes still ``sent`` when their session ended become ``in_doubt`` (queries simply go again; an item
     listing starts over, since its iterator died with the session). Returns how many were in doubt."""
     if not ticket_ids:
@@ -275,7 +281,9 @@ async def end_session(session: AsyncSession, tenant_id: uuid.UUID, ticket_ids: S
         .where(mine, W.c.state == states.SENT)
         .values(
             state=case((W.c.action == "query", states.PENDING), else_=states.IN_DOUBT),
-            step=case((W.c.action == "add", states.RECONCILE), (W.c.action == "mod", states.REFRESH), else_=states.WRITE),
+            step=case(
+                (W.c.action == "add", states.RECONCILE), (W.c.action == "mod", states.REFRESH), else_=states.WRITE
+            ),
             request=case(
                 (and_(W.c.action == "query", W.c.object_type == "Item"), ITEM_LISTING_START), else_=W.c.request
             ),
@@ -286,7 +294,13 @@ async def end_session(session: AsyncSession, tenant_id: uuid.UUID, ticket_ids: S
 
 
 async def store_response(
-    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID, now: datetime, body: str, hresult: str, message: str
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    ticket_id: uuid.UUID,
+    now: datetime,
+    body: str,
+    hresult: str,
+    message: str,
 ) -> int:
     result = await session.execute(
         R.insert()
