@@ -177,5 +177,9 @@ async def running(make_settings: Any, url: str) -> AsyncIterator[Harness]:
     """The whole app in-process, with only this plugin, on the given (migrated) database."""
     plugin = QuickBooksDesktopSink()
     app = create_app(make_settings(DATABASE_URL=url), plugins=plugin_set(plugin), start_jobs=False)
-    async with AsyncTestClient(app, base_url="http://testserver.local") as client:
-        yield Harness(client, plugin, app.state.database)
+    database = Database(url, pool_size=2)  # the test's own handle: the app runs on the test client's event loop
+    try:
+        async with AsyncTestClient(app, base_url="http://testserver.local") as client:
+            yield Harness(client, plugin, database)
+    finally:
+        await database.dispose()
