@@ -12,6 +12,7 @@ from decimal import Decimal as D
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from sqlalchemy import JSON, Uuid, column, select, table
 
 from mlconnector.connectors.qbd import admin
 from mlconnector.connectors.qbd.emulator import RawSoapTransport, WebConnectorEmulator, ZeepTransport
@@ -146,6 +147,21 @@ class Harness:
 def stamped(sim: QuickBooksSimulator, file_id: str) -> QuickBooksSimulator:
     sim.stamp_file_id(OWNER_ID, file_id)
     return sim
+
+
+OUTCOMES = table("sink_outcomes", column("id"), column("tenant_id", Uuid), column("sink"), column("document_key"),
+                 column("status"), column("outcome", JSON))  # fmt: skip
+
+
+async def outcomes(database: Database, tenant_id: uuid.UUID) -> list[tuple[str, str]]:
+    """What the sink reported to the core (its outcome inbox), oldest first."""
+    async with database.session(tenant_id) as session:
+        rows = await session.execute(
+            select(OUTCOMES.c.document_key, OUTCOMES.c.status)
+            .where(OUTCOMES.c.tenant_id == tenant_id, OUTCOMES.c.sink == "qbd")
+            .order_by(OUTCOMES.c.id)
+        )
+        return [tuple(row) for row in rows]
 
 
 @dataclass(frozen=True)

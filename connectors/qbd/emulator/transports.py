@@ -78,12 +78,14 @@ class ZeepTransport:
 
     def __init__(self, client: httpx.AsyncClient, url: str, wsdl: Path | str = WSDL_PATH) -> None:
         import zeep
+        from zeep.proxy import AsyncServiceProxy
         from zeep.transports import AsyncTransport
 
         self._wsdl_client = httpx.Client()
         transport = AsyncTransport(client=client, wsdl_client=self._wsdl_client)
         self.zeep = zeep.AsyncClient(str(wsdl), transport=transport)
-        self.service = self.zeep.create_service(self.BINDING, url)
+        # zeep 4.3's AsyncClient.create_service returns a synchronous proxy; build the async one directly.
+        self.service = AsyncServiceProxy(self.zeep, self.zeep.wsdl.bindings[self.BINDING], address=url)
 
     async def call(self, method: str, **params: Any) -> Any:
         from zeep.exceptions import Fault
@@ -93,7 +95,8 @@ class ZeepTransport:
         except Fault as fault:
             raise SoapError(f"{method}: fault {fault.message!r}") from None
         if method == "authenticate":
-            return list(result.string) if result is not None and result.string else []
+            values = getattr(result, "string", result)  # zeep may unwrap ArrayOfString to its list
+            return [value or "" for value in values] if values else []
         if method == "receiveResponseXML":
             return int(result)
         return result or ""
