@@ -152,6 +152,9 @@ def _rejected(write: WriteView, answer: Answer) -> Decision:
             reason = f"QuickBooks kept the record locked after {write.attempt} attempts: {message}"
             return Decision(state=states.HELD, reason_code="locked", reason=reason)
         return Decision(state=states.PENDING, retry_after=min(600, 30 * 2**write.attempt))
+    if code in (3170, 3175, 3176, 3180):
+        reason = f"QuickBooks could not save the {write.object_type}: {message} Check the record in QuickBooks."
+        return Decision(state=states.HELD, reason_code="save_error", reason=reason)
     if code == 3100 and write.action == "add" and write.object_type == "Customer":
         return Decision(state=states.PENDING, step=states.NAMES)
     if code == 3200 and write.action == "mod":

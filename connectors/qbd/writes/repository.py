@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, exists, func, or_, select, update
+from sqlalchemy import JSON, and_, bindparam, case, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.connectors.qbd.models import CatalogEntry, Identity, ResponseLog, Write, WriteLink
@@ -28,6 +29,8 @@ R = ResponseLog.__table__
 C = CatalogEntry.__table__
 _PARENT = W.alias("parent")
 ITEM_LISTING_START = item_query(iterator="Start").xml
+_NULLABLE_JSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+"""Python ``None`` binds as SQL NULL (so ``coalesce`` keeps the stored value), not as the JSON ``null``."""
 
 
 def _upsert(session: AsyncSession, table: Any) -> Any:
@@ -141,7 +144,7 @@ async def apply(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, rows
             reason_code=bindparam("b_reason_code"),
             reason=bindparam("b_reason"),
             request=func.coalesce(bindparam("b_request"), W.c.request),
-            match=func.coalesce(bindparam("b_match", type_=W.c.match.type), W.c.match),
+            match=func.coalesce(bindparam("b_match", type_=_NULLABLE_JSON), W.c.match),
             solo=func.coalesce(bindparam("b_solo"), W.c.solo),
             not_before=bindparam("b_not_before"),
             updated_at=now,
