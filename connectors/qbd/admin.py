@@ -29,9 +29,14 @@ async def ensure_connection(session, tenant_id: uuid.UUID, username: str) -> Con
     if taken is not None:
         raise AdminError(f"the Web Connector user name {username!r} is already used by another tenant")
     connection = Connection(
-        tenant_id=tenant_id, username=username, file_id=qwc.new_file_id(), run_every_minutes=15, batch_size=10,
-        failed_logins=0, created_at=utcnow(),
-    )  # fmt: skip
+        tenant_id=tenant_id,
+        username=username,
+        file_id=qwc.new_file_id(),
+        run_every_minutes=15,
+        batch_size=10,
+        failed_logins=0,
+        created_at=utcnow(),
+    )
     session.add(connection)
     await session.flush()
     return connection
@@ -85,12 +90,22 @@ async def request_list_refresh(database: Database, tenant_id: uuid.UUID) -> int:
         for list_type, request in reads:
             session.add(
                 Write(
-                    tenant_id=tenant_id, document_key=document_key,
-                    operation_key=f"{document_key}:{list_type}", object_type=list_type, action="query",
-                    state=states.PENDING, step=states.WRITE, request=request.xml, bindings=[],
+                    tenant_id=tenant_id,
+                    document_key=document_key,
+                    operation_key=f"{document_key}:{list_type}",
+                    object_type=list_type,
+                    action="query",
+                    state=states.PENDING,
+                    step=states.WRITE,
+                    request=request.xml,
+                    bindings=[],
                     min_version=versions.required(request.xml),
-                    match={"list": list_type, "started_at": now.isoformat()}, notes={}, attempt=0, solo=False,
-                    created_at=now, updated_at=now,
+                    match={"list": list_type, "started_at": now.isoformat()},
+                    notes={},
+                    attempt=0,
+                    solo=False,
+                    created_at=now,
+                    updated_at=now,
                 )
-            )  # fmt: skip
+            )
     return len(reads)

@@ -150,9 +150,10 @@ class Planner:
             summary["fills_in"] = fills_in or []
             summary["reconcile_by"] = reconcile_by or {}
         self.operations.append(
-            Operation(key=key, action=action, object_type=object_type, depends_on=depends_on, summary=summary,
-                      request=request)
-        )  # fmt: skip
+            Operation(
+                key=key, action=action, object_type=object_type, depends_on=depends_on, summary=summary, request=request
+            )
+        )
 
     def _posted(self, key: str) -> Identity | None:
         return self.known.identities.get(key)
@@ -233,9 +234,13 @@ class Planner:
             guid = self._guid("customer", party.key)
             built = customer_builder.customer_add(party, name=name, external_guid=guid)
             match = {
-                "name": name, "base_name": name, "email": party.email, "external_guid": guid,
-                "identity_key": key, "content_hash": _content_hash(party, name),
-            }  # fmt: skip
+                "name": name,
+                "base_name": name,
+                "email": party.email,
+                "external_guid": guid,
+                "identity_key": key,
+                "content_hash": _content_hash(party, name),
+            }
             summary = {"name": name, "email": party.email}
             if substitutions:
                 summary["name_substitutions"] = [msgspec.to_builtins(s) for s in substitutions]
@@ -256,8 +261,13 @@ class Planner:
         self.holds.extend(lines.holds(invoice, self.settings, items))
         posted = self._posted(main_key)
         if posted is not None:
-            self._operation(main_key, EXISTING, "SalesReceipt" if as_receipt else "Invoice", None,
-                            summary={"txn_id": posted.qb_id, "ref_number": posted.ref_number})  # fmt: skip
+            self._operation(
+                main_key,
+                EXISTING,
+                "SalesReceipt" if as_receipt else "Invoice",
+                None,
+                summary={"txn_id": posted.qb_id, "ref_number": posted.ref_number},
+            )
         elif not self.holds:
             if as_receipt:
                 self._sales_receipt(invoice, customer, waits, fills, items)
@@ -278,8 +288,16 @@ class Planner:
         )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(invoice.grand_total)}
         summary = {"ref_number": ref, "date": invoice.date.isoformat(), "total": numbers.amount(invoice.grand_total)}
-        self._operation(invoice.key, "add", "Invoice", built, depends_on=waits, summary=summary,
-                        fills_in=_at(fills, "InvoiceAdd/CustomerRef"), reconcile_by=match)  # fmt: skip
+        self._operation(
+            invoice.key,
+            "add",
+            "Invoice",
+            built,
+            depends_on=waits,
+            summary=summary,
+            fills_in=_at(fills, "InvoiceAdd/CustomerRef"),
+            reconcile_by=match,
+        )
 
     def _sales_receipt(
         self, invoice: Invoice, customer: Ref, waits: tuple[str, ...], fills: list, items: dict[str, str]
@@ -293,13 +311,26 @@ class Planner:
         key = receipt_key(invoice.key)
         guid = self._guid("sales_receipt", invoice.key)
         built = receipt_builder.sales_receipt_add(
-            invoice, self.settings, customer=customer, items=items, payment_method=method, ref_number=ref,
+            invoice,
+            self.settings,
+            customer=customer,
+            items=items,
+            payment_method=method,
+            ref_number=ref,
             external_guid=guid,
-        )  # fmt: skip
+        )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(invoice.grand_total)}
         summary = {"ref_number": ref, "date": invoice.date.isoformat(), "total": numbers.amount(invoice.grand_total)}
-        self._operation(key, "add", "SalesReceipt", built, depends_on=waits, summary=summary,
-                        fills_in=_at(fills, "SalesReceiptAdd/CustomerRef"), reconcile_by=match)  # fmt: skip
+        self._operation(
+            key,
+            "add",
+            "SalesReceipt",
+            built,
+            depends_on=waits,
+            summary=summary,
+            fills_in=_at(fills, "SalesReceiptAdd/CustomerRef"),
+            reconcile_by=match,
+        )
 
     def _payment_method(self, payment: Payment) -> str | None:
         method = self.settings.payment_methods.get(payment.method) or self.settings.fallback_payment_method
@@ -327,14 +358,31 @@ class Planner:
             )
         guid = self._guid("payment", payment.key)
         built = payment_builder.receive_payment_add(
-            payment, self.settings, customer=customer, invoice_txn_id=invoice.qb_id if invoice else None,
-            payment_method=method, ref_number=ref, external_guid=guid,
-        )  # fmt: skip
+            payment,
+            self.settings,
+            customer=customer,
+            invoice_txn_id=invoice.qb_id if invoice else None,
+            payment_method=method,
+            ref_number=ref,
+            external_guid=guid,
+        )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(payment.amount)}
-        summary = {"ref_number": ref, "date": payment.date.isoformat(), "amount": numbers.amount(payment.amount),
-                   "method": method}  # fmt: skip
-        self._operation(payment.key, "add", "ReceivePayment", built, depends_on=tuple(depends), summary=summary,
-                        fills_in=payment_fills, reconcile_by=match)  # fmt: skip
+        summary = {
+            "ref_number": ref,
+            "date": payment.date.isoformat(),
+            "amount": numbers.amount(payment.amount),
+            "method": method,
+        }
+        self._operation(
+            payment.key,
+            "add",
+            "ReceivePayment",
+            built,
+            depends_on=tuple(depends),
+            summary=summary,
+            fills_in=payment_fills,
+            reconcile_by=match,
+        )
 
     def plan_payment(self, payment: Payment) -> None:
         receipt = self._posted(receipt_key(payment.invoice_key)) or self.known.queued.get(
@@ -381,8 +429,16 @@ class Planner:
         )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(memo.grand_total)}
         summary = {"ref_number": ref, "date": memo.date.isoformat(), "total": numbers.amount(memo.grand_total)}
-        self._operation(memo.key, "add", "CreditMemo", built, depends_on=(*waits, *waits_for_invoice),
-                        summary=summary, fills_in=_at(fills, "CreditMemoAdd/CustomerRef"), reconcile_by=match)  # fmt: skip
+        self._operation(
+            memo.key,
+            "add",
+            "CreditMemo",
+            built,
+            depends_on=(*waits, *waits_for_invoice),
+            summary=summary,
+            fills_in=_at(fills, "CreditMemoAdd/CustomerRef"),
+            reconcile_by=match,
+        )
 
     def result(self, document_key: str) -> Plan:
         if self.holds:

@@ -50,6 +50,9 @@ def production_env(postgres_database: str, redis_url: str, tmp_path: Path) -> di
         "MLC_JOB_REDISPATCH_SECONDS": "1",
         "MLC_JOB_SWEEP_SECONDS": "0.2",
         "MLC_LOG_LEVEL": "warning",
+        # These workers run core jobs on a database migrated for the core alone; an installed plugin that brings
+        # its own tables (qbd) would make `mlc worker` refuse that schema, so only the table-less example loads.
+        "MLC_PLUGINS": "example-csv",
     }
 
 

@@ -40,17 +40,27 @@ SETTINGS: dict[str, Any] = {
 
 def address(name: str = "Veronica Costello") -> Address:
     return Address(
-        name=name, lines=("6146 Honey Bluff Parkway",), city="Calder", region="Michigan",
-        postal_code="49628-7978", country="US", phone="(555) 229-3326",
-    )  # fmt: skip
+        name=name,
+        lines=("6146 Honey Bluff Parkway",),
+        city="Calder",
+        region="Michigan",
+        postal_code="49628-7978",
+        country="US",
+        phone="(555) 229-3326",
+    )
 
 
 def party(n: int = 1, *, first: str = "Veronica", last: str = "Costello", guest: bool = False) -> Party:
     key = f"guest:buyer{n}@example.com" if guest else f"customer:1:{n}"
     return Party(
-        key=key, email=f"buyer{n}@example.com", first_name=first, last_name=last, is_guest=guest,
-        billing=address(f"{first} {last}"), shipping=address(f"{first} {last}"),
-    )  # fmt: skip
+        key=key,
+        email=f"buyer{n}@example.com",
+        first_name=first,
+        last_name=last,
+        is_guest=guest,
+        billing=address(f"{first} {last}"),
+        shipping=address(f"{first} {last}"),
+    )
 
 
 def invoice(
@@ -65,17 +75,38 @@ def invoice(
     payment = None
     if paid:
         payment = Payment(
-            key=f"payment:1:{number}", number=number, invoice_key=f"invoice:1:{number}", store_id="1",
-            date=date(2026, 1, day), currency="USD", amount=total, customer=buyer, method="checkmo",
+            key=f"payment:1:{number}",
+            number=number,
+            invoice_key=f"invoice:1:{number}",
+            store_id="1",
+            date=date(2026, 1, day),
+            currency="USD",
+            amount=total,
+            customer=buyer,
+            method="checkmo",
             method_title="Check / Money order",
-        )  # fmt: skip
+        )
     return Invoice(
-        key=f"invoice:1:{number}", number=number, source_id=str(n), store_id="1", date=date(2026, 1, day),
-        currency="USD", customer=buyer, lines=lines, shipping=D("10.00"), discount_total=D("5.00"),
-        tax_total=D("4.20"), subtotal=D("68.00"), grand_total=total, order_key=f"order:1:{number}",
-        order_number=number, billing_address=buyer.billing, shipping_address=buyer.shipping, paid=paid,
+        key=f"invoice:1:{number}",
+        number=number,
+        source_id=str(n),
+        store_id="1",
+        date=date(2026, 1, day),
+        currency="USD",
+        customer=buyer,
+        lines=lines,
+        shipping=D("10.00"),
+        discount_total=D("5.00"),
+        tax_total=D("4.20"),
+        subtotal=D("68.00"),
+        grand_total=total,
+        order_key=f"order:1:{number}",
+        order_number=number,
+        billing_address=buyer.billing,
+        shipping_address=buyer.shipping,
+        paid=paid,
         payment=payment,
-    )  # fmt: skip
+    )
 
 
 def credit_memo(n: int = 1, *, buyer: Party | None = None) -> CreditMemo:
@@ -87,10 +118,20 @@ def credit_memo(n: int = 1, *, buyer: Party | None = None) -> CreditMemo:
         ),
     )
     return CreditMemo(
-        key=f"credit_memo:1:{number}", number=number, source_id=str(n), store_id="1", date=date(2026, 1, 9),
-        currency="USD", customer=buyer, lines=lines, subtotal=D("34.00"), grand_total=D("34.00"),
-        order_key=f"order:1:{number}", order_number=number, invoice_key=f"invoice:1:{number}",
-    )  # fmt: skip
+        key=f"credit_memo:1:{number}",
+        number=number,
+        source_id=str(n),
+        store_id="1",
+        date=date(2026, 1, 9),
+        currency="USD",
+        customer=buyer,
+        lines=lines,
+        subtotal=D("34.00"),
+        grand_total=D("34.00"),
+        order_key=f"order:1:{number}",
+        order_number=number,
+        invoice_key=f"invoice:1:{number}",
+    )
 
 
 def customer_document(n: int = 1, **kwargs: Any) -> Customer:
@@ -119,9 +160,11 @@ async def queue(
     plugin = QuickBooksDesktopSink()
     async with database.session(tenant_id) as session:
         context = SinkContext(
-            tenant_id=tenant_id, config={"username": "x"}, session=session,
+            tenant_id=tenant_id,
+            config={"username": "x"},
+            session=session,
             settings=SETTINGS if settings is None else settings,
-        )  # fmt: skip
+        )
         plan = await plugin.plan(context, document)
         outcome = await plugin.deliver(context, plan)
     return plan, outcome
@@ -149,8 +192,15 @@ def stamped(sim: QuickBooksSimulator, file_id: str) -> QuickBooksSimulator:
     return sim
 
 
-OUTCOMES = table("sink_outcomes", column("id"), column("tenant_id", Uuid), column("sink"), column("document_key"),
-                 column("status"), column("outcome", JSON))  # fmt: skip
+OUTCOMES = table(
+    "sink_outcomes",
+    column("id"),
+    column("tenant_id", Uuid),
+    column("sink"),
+    column("document_key"),
+    column("status"),
+    column("outcome", JSON),
+)
 
 
 async def outcomes(database: Database, tenant_id: uuid.UUID) -> list[tuple[str, str]]:

@@ -28,8 +28,12 @@ def captured() -> list[tuple[dict[str, str], bytes]]:
     for line, body in zip(headers, bodies, strict=True):
         agent = re.search(r"User-Agent: (.*?) Content-Type", line).group(1)
         action = re.search(r'SOAPAction: ("[^"]*")', line).group(1)
-        parsed.append(({"User-Agent": agent, "Content-Type": "text/xml; charset=utf-8", "SOAPAction": action},
-                       body.encode("utf-8")))  # fmt: skip
+        parsed.append(
+            (
+                {"User-Agent": agent, "Content-Type": "text/xml; charset=utf-8", "SOAPAction": action},
+                body.encode("utf-8"),
+            )
+        )
     return parsed
 
 
@@ -48,8 +52,16 @@ async def test_every_captured_envelope_is_accepted_as_sent(make_settings, sqlite
             answers.append((method, result(await harness.client.post(ENDPOINT, content=body, headers=headers), method)))
     methods = [method for method, _ in answers]
     start = ["serverVersion", "clientVersion", "authenticate", "sendRequestXML"]
-    assert methods == [*start, "getLastError", "closeConnection",
-                       *start, "receiveResponseXML", "sendRequestXML", "getLastError", "closeConnection"]  # fmt: skip
+    assert methods == [
+        *start,
+        "getLastError",
+        "closeConnection",
+        *start,
+        "receiveResponseXML",
+        "sendRequestXML",
+        "getLastError",
+        "closeConnection",
+    ]
     by_method = dict(answers)
     assert by_method["serverVersion"].startswith("ml-connector")
     assert by_method["clientVersion"].startswith("W:")  # 2.0.0.116 is older than the 2.1 we test with
@@ -76,8 +88,9 @@ async def test_the_captured_session_runs_end_to_end_with_our_ticket(make_setting
         assert status == ""
 
         send = first_send.replace(CAPTURED_TICKET, ticket.encode())
-        qbxml = result(await harness.client.post(ENDPOINT, content=send, headers=envelopes["sendRequestXML"][0]),
-                       "sendRequestXML")  # fmt: skip
+        qbxml = result(
+            await harness.client.post(ENDPOINT, content=send, headers=envelopes["sendRequestXML"][0]), "sendRequestXML"
+        )
         assert qbxml.startswith('<?xml version="1.0" encoding="utf-8"?>\n<?qbxml version="5.0"?>')
         request = etree.fromstring(qbxml.encode()).find("QBXMLMsgsRq/CustomerAddRq")
         assert request.findtext("CustomerAdd/Name") == "Daniels, Shannon 171 (15)"
@@ -86,19 +99,29 @@ async def test_the_captured_session_runs_end_to_end_with_our_ticket(make_setting
         _, receive = envelopes["receiveResponseXML"]
         receive = receive.replace(CAPTURED_TICKET, ticket.encode())
         receive = receive.replace(CAPTURED_REQUEST_ID, request.get("requestID").encode())
-        done = result(await harness.client.post(ENDPOINT, content=receive, headers=envelopes["receiveResponseXML"][0]),
-                      "receiveResponseXML")  # fmt: skip
+        done = result(
+            await harness.client.post(ENDPOINT, content=receive, headers=envelopes["receiveResponseXML"][0]),
+            "receiveResponseXML",
+        )
         assert done == "100"
         _, close = envelopes["closeConnection"]
-        closed = result(await harness.client.post(ENDPOINT, content=close.replace(CAPTURED_TICKET, ticket.encode()),
-                        headers=envelopes["closeConnection"][0]), "closeConnection")  # fmt: skip
+        closed = result(
+            await harness.client.post(
+                ENDPOINT,
+                content=close.replace(CAPTURED_TICKET, ticket.encode()),
+                headers=envelopes["closeConnection"][0],
+            ),
+            "closeConnection",
+        )
         assert closed.startswith("OK")
 
         async with harness.database.session(merchant.tenant_id) as session:
             connection = (await session.execute(select(Connection))).scalar_one()
             identity = (await session.execute(select(Identity))).scalar_one()
     assert (connection.company_name, connection.qb_product, connection.qbxml_version) == (
-        "Test Company", "QuickBooks Pro 2006", "5.0",
-    )  # fmt: skip
+        "Test Company",
+        "QuickBooks Pro 2006",
+        "5.0",
+    )
     assert connection.company_path == r"C:\KPALMER\QBW\Test Company.QBW"
     assert (identity.qb_id, identity.edit_sequence) == ("F0000-1215265593", "1215265593")

@@ -64,7 +64,7 @@ async def test_plans_post_customer_then_invoice_then_payment_with_exact_qbxml(qb
     assert request.findtext(".//RefNumber") == "000000001"
     assert [n.text for n in request.iter("Amount")] == ["68.00", "-5.00", "10.00", "4.20"]
     assert outcome.status == "deferred"
-    again, second = await queue(qbd_database, merchant.tenant_id, invoice(1, paid=True))
+    _, second = await queue(qbd_database, merchant.tenant_id, invoice(1, paid=True))
     async with qbd_database.session(merchant.tenant_id) as session:
         assert len((await session.execute(select(Write))).scalars().all()) == 3  # delivered twice, queued once
     assert second.status == "deferred"
@@ -83,15 +83,27 @@ async def test_a_customer_shared_by_two_invoices_is_added_once(qbd_database) -> 
     ("document", "settings", "code", "reason"),
     [
         (invoice(1, sku="24-XX99"), SETTINGS, "unmapped_sku", "SKU 24-XX99 has no QuickBooks item"),
-        (invoice(1, paid=True), {**SETTINGS, "payment_methods": {}}, "unmapped_payment_method",
-         'Payment method "checkmo" (Check / Money order) has no QuickBooks payment method'),
-        (invoice(1), {**SETTINGS, "shipping_item": None}, "no_shipping_item",
-         "Shipping of 10.00 needs a QuickBooks item: choose the shipping item in the QuickBooks settings"),
-        (invoice(1), {**SETTINGS, "ref_number_prefix": "WEB-STORE-", "ref_number_overflow": "hold"},
-         "ref_number_too_long", "Number WEB-STORE-000000001 is longer than the 11 characters"),
+        (
+            invoice(1, paid=True),
+            {**SETTINGS, "payment_methods": {}},
+            "unmapped_payment_method",
+            'Payment method "checkmo" (Check / Money order) has no QuickBooks payment method',
+        ),
+        (
+            invoice(1),
+            {**SETTINGS, "shipping_item": None},
+            "no_shipping_item",
+            "Shipping of 10.00 needs a QuickBooks item: choose the shipping item in the QuickBooks settings",
+        ),
+        (
+            invoice(1),
+            {**SETTINGS, "ref_number_prefix": "WEB-STORE-", "ref_number_overflow": "hold"},
+            "ref_number_too_long",
+            "Number WEB-STORE-000000001 is longer than the 11 characters",
+        ),
         (invoice(1), {**SETTINGS, "colour": "red"}, "invalid_settings", "colour"),
     ],
-)  # fmt: skip
+)
 async def test_holds_say_what_to_fix(qbd_database, document, settings, code, reason) -> None:
     merchant = await make_merchant(qbd_database)
     plan, outcome = await queue(qbd_database, merchant.tenant_id, document, settings)
@@ -112,8 +124,9 @@ async def test_a_fallback_item_and_the_tail_ref_number_policy(qbd_database) -> N
 
 async def test_totals_that_do_not_add_up_are_held(qbd_database) -> None:
     merchant = await make_merchant(qbd_database)
-    broken = invoice(1).__class__(**{**{f: getattr(invoice(1), f) for f in invoice(1).__struct_fields__},
-                                     "grand_total": D("99.99")})  # fmt: skip
+    broken = invoice(1).__class__(
+        **{**{f: getattr(invoice(1), f) for f in invoice(1).__struct_fields__}, "grand_total": D("99.99")}
+    )
     plan = await _plan(qbd_database, merchant.tenant_id, broken)
     assert plan.holds[0].code == "totals_mismatch" and "77.20" in plan.holds[0].reason
 
@@ -232,9 +245,15 @@ async def test_every_tenant_gets_its_own_file_id_and_user_name(qbd_database) -> 
     ids = []
     for merchant in (one, two):
         async with qbd_database.session(merchant.tenant_id) as session:
-            ids.append((await session.execute(
-                select(Connection.file_id, Connection.username).where(Connection.tenant_id == merchant.tenant_id)
-            )).one())
+            ids.append(
+                (
+                    await session.execute(
+                        select(Connection.file_id, Connection.username).where(
+                            Connection.tenant_id == merchant.tenant_id
+                        )
+                    )
+                ).one()
+            )
     assert ids[0] != ids[1] and ids[0][1] == "one"
     with pytest.raises(admin.AdminError, match="already used"):
         await admin.rotate_password(qbd_database, two.tenant_id, "one")
@@ -262,8 +281,9 @@ async def test_expired_sessions_are_superseded_and_the_write_is_in_doubt(make_se
         await harness.emulator(merchant, sim, drop_response=lambda q: True).run_session()
         moment = utcnow() + timedelta(minutes=20)
         harness.plugin.registry.clock = lambda: moment
-        ticket, status = (await harness.emulator(merchant, sim).transport.call(
-            "authenticate", strUserName=merchant.username, strPassword=merchant.password))  # fmt: skip
+        _, status = await harness.emulator(merchant, sim).transport.call(
+            "authenticate", strUserName=merchant.username, strPassword=merchant.password
+        )
         async with harness.database.session(merchant.tenant_id) as session:
             write = (await session.execute(select(Write))).scalar_one()
         assert status == "" and (write.state, write.step) == ("in_doubt", "reconcile")

@@ -45,10 +45,14 @@ HOSTILE = Party(
     company="Ærø & Søn ApS — 北京 Trading",
     phone="+1 (555) 229-3326 ext. 12345678",
     billing=Address(
-        name="Zoë O'Brien", company="Ærø & Søn", lines=("Ulica Świętokrzyska 1", "Apt. <3>", "c/o \x07bell", "line 4"),
-        city="Gdańsk Metropolitan Area Municipality", region="Pomorskie", postal_code="80-001-123456789",
+        name="Zoë O'Brien",
+        company="Ærø & Søn",
+        lines=("Ulica Świętokrzyska 1", "Apt. <3>", "c/o \x07bell", "line 4"),
+        city="Gdańsk Metropolitan Area Municipality",
+        region="Pomorskie",
+        postal_code="80-001-123456789",
         country="Poland",
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -63,36 +67,66 @@ BUILDERS = {
     "CustomerQuery by name": lambda: customer.customer_query(full_names=["A & B"], include=customer.RECONCILE_FIELDS),
     "CustomerQuery by id": lambda: customer.customer_query(list_ids=["80000001-1700000000"]),
     "InvoiceAdd": lambda: invoice_builder.invoice_add(
-        invoice(1), SETTINGS_OBJ, customer=Ref(full_name="Costello, Veronica (1)"), items=ITEMS,
-        ref_number="000000001", external_guid=GUID,
-    ),  # fmt: skip
+        invoice(1),
+        SETTINGS_OBJ,
+        customer=Ref(full_name="Costello, Veronica (1)"),
+        items=ITEMS,
+        ref_number="000000001",
+        external_guid=GUID,
+    ),
     "InvoiceAdd hostile": lambda: invoice_builder.invoice_add(
-        invoice(2, buyer=HOSTILE), SETTINGS_OBJ.__class__(**{**SETTINGS, "ar_account": "Accounts Receivable",
-        "invoice_template": "Intuit Product Invoice"}), customer=Ref(list_id="80000001-1700000000"), items=ITEMS,
-        ref_number="12345678901", external_guid=None,
-    ),  # fmt: skip
+        invoice(2, buyer=HOSTILE),
+        SETTINGS_OBJ.__class__(
+            **{**SETTINGS, "ar_account": "Accounts Receivable", "invoice_template": "Intuit Product Invoice"}
+        ),
+        customer=Ref(list_id="80000001-1700000000"),
+        items=ITEMS,
+        ref_number="12345678901",
+        external_guid=None,
+    ),
     "InvoiceQuery": lambda: invoice_builder.invoice_query(ref_numbers=("000000001",)),
     "SalesReceiptAdd": lambda: receipt_builder.sales_receipt_add(
-        _paid(), SETTINGS_OBJ, customer=Ref(list_id="80000001-1"), items=ITEMS, payment_method="Check",
-        ref_number="000000003", external_guid=GUID,
-    ),  # fmt: skip
+        _paid(),
+        SETTINGS_OBJ,
+        customer=Ref(list_id="80000001-1"),
+        items=ITEMS,
+        payment_method="Check",
+        ref_number="000000003",
+        external_guid=GUID,
+    ),
     "SalesReceiptQuery": lambda: receipt_builder.sales_receipt_query(txn_ids=("1A-1700000000",)),
     "ReceivePaymentAdd": lambda: payment_builder.receive_payment_add(
-        _paid().payment, SETTINGS_OBJ, customer=Ref(list_id="80000001-1"), invoice_txn_id="1A-1700000000",
-        payment_method="Check", ref_number="000000003", external_guid=GUID,
-    ),  # fmt: skip
+        _paid().payment,
+        SETTINGS_OBJ,
+        customer=Ref(list_id="80000001-1"),
+        invoice_txn_id="1A-1700000000",
+        payment_method="Check",
+        ref_number="000000003",
+        external_guid=GUID,
+    ),
     "ReceivePaymentAdd before its invoice has a TxnID": lambda: payment_builder.receive_payment_add(
-        _paid().payment, SETTINGS_OBJ, customer=Ref(full_name="X"), invoice_txn_id=None, payment_method=None,
-        ref_number="000000003", external_guid=None,
-    ),  # fmt: skip
+        _paid().payment,
+        SETTINGS_OBJ,
+        customer=Ref(full_name="X"),
+        invoice_txn_id=None,
+        payment_method=None,
+        ref_number="000000003",
+        external_guid=None,
+    ),
     "ReceivePaymentQuery": lambda: payment_builder.receive_payment_query(ref_numbers=("000000003",)),
     "CreditMemoAdd": lambda: credit_memo_builder.credit_memo_add(
-        credit_memo(4), SETTINGS_OBJ, customer=Ref(list_id="80000001-1"), items=ITEMS, ref_number="000000004",
+        credit_memo(4),
+        SETTINGS_OBJ,
+        customer=Ref(list_id="80000001-1"),
+        items=ITEMS,
+        ref_number="000000004",
         external_guid=GUID,
-    ),  # fmt: skip
+    ),
     "CreditMemoQuery": lambda: credit_memo_builder.credit_memo_query(ref_numbers=("000000004",)),
     "ItemQuery start": lambda: item.item_query(),
-    "ItemQuery continue": lambda: item.item_query(iterator="Continue", iterator_id="{0A1B2C3D-0000-0000-0000-0123456789AB}"),
+    "ItemQuery continue": lambda: item.item_query(
+        iterator="Continue", iterator_id="{0A1B2C3D-0000-0000-0000-0123456789AB}"
+    ),
     "ItemQuery by name": lambda: item.item_query(full_names=["Shipping"]),
     "AccountQuery": lambda: account.account_query(),
     "AccountQuery by name": lambda: account.account_query(full_names=["Undeposited Funds"]),
@@ -164,9 +198,10 @@ def test_every_length_limit_is_intuits_for_desktop_editions() -> None:
         comment = node.getnext()
         text = comment.text if comment is not None and not isinstance(comment.tag, str) else ""
         sizes = [
-            int(size) for size, editions in re.findall(r"max length = (\d+)(?: for ([A-Z|]+))?", text)
+            int(size)
+            for size, editions in re.findall(r"max length = (\d+)(?: for ([A-Z|]+))?", text)
             if not editions or "QBD" in editions.split("|")
-        ]  # fmt: skip
+        ]
         assert sizes == [limit], f"{path}: Intuit says {text.strip()!r}"
 
 
@@ -193,8 +228,12 @@ def test_the_version_table_knows_every_element_we_emit(name: str) -> None:
 
 def test_amounts_have_exactly_two_decimals() -> None:
     assert [numbers.amount(D(v)) for v in ("12.5", "0.005", "-3", "-0.001", "1234567.125")] == [
-        "12.50", "0.01", "-3.00", "0.00", "1234567.13",
-    ]  # fmt: skip
+        "12.50",
+        "0.01",
+        "-3.00",
+        "0.00",
+        "1234567.13",
+    ]
     assert numbers.quantity(D("2.000")) == "2" and numbers.quantity(D("1.3333333")) == "1.33333"
     with pytest.raises(ValueError, match="too large"):
         numbers.amount(D("12345678901234"))

@@ -86,8 +86,11 @@ async def test_a_plain_get_answers_with_a_short_page(make_settings, sqlite_qbd_u
 
 async def test_interactive_methods_answer_harmlessly(make_settings, sqlite_qbd_url) -> None:
     async with running(make_settings, sqlite_qbd_url) as harness:
-        for method, params in (("getInteractiveURL", {"wcTicket": "t", "sessionID": "s"}),
-                               ("interactiveDone", {"wcTicket": "t"}), ("interactiveRejected", {"wcTicket": "t"})):  # fmt: skip
+        for method, params in (
+            ("getInteractiveURL", {"wcTicket": "t", "sessionID": "s"}),
+            ("interactiveDone", {"wcTicket": "t"}),
+            ("interactiveRejected", {"wcTicket": "t"}),
+        ):
             response = await harness.client.post(ENDPOINT, content=envelope(method, params), headers=HEADERS)
             assert response.status_code == 200
             assert etree.fromstring(response.content).find(f".//{{{INTUIT}}}{method}Result") is not None

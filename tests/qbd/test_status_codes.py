@@ -44,7 +44,9 @@ async def test_3100_a_name_used_by_a_vendor_gets_a_deterministic_new_name(make_s
         sim.add_list("Vendor", "Costello, Veronica (1)")
         report = await harness.emulator(merchant, sim).run_session()
         assert min(report.progress) >= 0 and report.progress[-1] == 100
-        assert any("<VendorQueryRq" in r and "<EmployeeQueryRq" in r and "<OtherNameQueryRq" in r for r in report.requests)
+        assert any(
+            "<VendorQueryRq" in r and "<EmployeeQueryRq" in r and "<OtherNameQueryRq" in r for r in report.requests
+        )
         [customer] = sim.customers()
         assert customer.name == "Costello, Veronica (1) (2)"
         assert sim.of_kind("Invoice")[0].customer is customer
@@ -85,8 +87,9 @@ async def test_3140_a_missing_item_holds_the_document_with_a_reason_and_the_sess
         assert "did not reach QuickBooks" in writes["payment:1:000000001"].reason
         assert writes["invoice:1:000000002"].state == "applied"
         assert sorted(await outcomes(harness.database, merchant.tenant_id)) == [
-            ("invoice:1:000000001", "held"), ("invoice:1:000000002", "posted"),
-        ]  # fmt: skip
+            ("invoice:1:000000001", "held"),
+            ("invoice:1:000000002", "posted"),
+        ]
         _later(harness, 30)
         again = await harness.emulator(merchant, sim).run_session()
         assert again.authenticate[1] == "none"  # a held request is retired, never re-sent by itself
@@ -98,9 +101,16 @@ async def test_3170_a_locked_record_is_retried_later_and_3180_other_errors_are_h
         await queue(harness.database, merchant.tenant_id, invoice(1))
         await queue(harness.database, merchant.tenant_id, invoice(2))
         sim = stocked_simulator()
-        lock = "There was an error when saving a Invoice.  QuickBooks error message: This list has been modified by another user."
+        lock = (
+            "There was an error when saving a Invoice.  QuickBooks error message: "
+            "This list has been modified by another user."
+        )
         sim.inject("InvoiceAdd", 3170, lock)
-        sim.inject("InvoiceAdd", 3180, "There was an error when storing a Invoice.  QuickBooks error message: This record has an error in it.")
+        sim.inject(
+            "InvoiceAdd",
+            3180,
+            "There was an error when storing a Invoice.  QuickBooks error message: This record has an error in it.",
+        )
         first = await harness.emulator(merchant, sim).run_session()
         assert first.progress[-1] == 100 and sim.of_kind("Invoice") == []
         writes = await _writes(harness, merchant.tenant_id)
@@ -175,7 +185,9 @@ class Picky(QuickBooksSimulator):
     def process(self, qbxml: str) -> Reply:
         if self.marker in qbxml:
             self.requests_seen.append(qbxml)
-            return Reply(hresult="0x80040400", message="QuickBooks found an error when parsing the provided XML text stream.")
+            return Reply(
+                hresult="0x80040400", message="QuickBooks found an error when parsing the provided XML text stream."
+            )
         return super().process(qbxml)
 
 

@@ -53,9 +53,7 @@ async def test_two_tenants_polling_at_once_never_see_each_others_work(make_setti
             await queue(harness.database, alpha.tenant_id, invoice(n))
             await queue(harness.database, beta.tenant_id, invoice(100 + n))
         sims = {alpha.slug: stocked_simulator(company_name="Alpha"), beta.slug: stocked_simulator(company_name="Beta")}
-        reports = await asyncio.gather(
-            *(harness.emulator(m, sims[m.slug]).run_session() for m in (alpha, beta))
-        )
+        reports = await asyncio.gather(*(harness.emulator(m, sims[m.slug]).run_session() for m in (alpha, beta)))
         assert all(report.progress[-1] == 100 for report in reports)
     alpha_refs = sorted(t.ref_number for t in sims["alpha"].of_kind("Invoice"))
     beta_refs = sorted(t.ref_number for t in sims["beta"].of_kind("Invoice"))
@@ -68,8 +66,13 @@ async def test_forged_expired_and_closed_tickets_get_nothing(make_settings, qbd_
         merchant = await make_merchant(harness.database)
         await queue(harness.database, merchant.tenant_id, customer_document(1))
         raw = RawSoapTransport(harness.client, ENDPOINT)
-        params = {"strHCPResponse": "", "strCompanyFileName": "C:\\x.QBW", "qbXMLCountry": "US",
-                  "qbXMLMajorVers": 13, "qbXMLMinorVers": 0}  # fmt: skip
+        params = {
+            "strHCPResponse": "",
+            "strCompanyFileName": "C:\\x.QBW",
+            "qbXMLCountry": "US",
+            "qbXMLMajorVers": 13,
+            "qbXMLMinorVers": 0,
+        }
         forged = "Z" * 43
         assert await raw.call("sendRequestXML", ticket=forged, **params) == ""
         assert await raw.call("receiveResponseXML", ticket=forged, response="<QBXML/>", hresult="", message="") == -1
@@ -97,7 +100,9 @@ async def test_another_company_file_is_refused_and_shown_to_the_tenant(make_sett
         first = await harness.emulator(merchant, books).run_session()
         assert first.progress[-1] == 100
         await queue(harness.database, merchant.tenant_id, invoice(2))
-        sample = stamped(stocked_simulator(company_name="Rock Castle Construction"), "{0F0F0F0F-0000-4000-8000-000000000001}")
+        sample = stamped(
+            stocked_simulator(company_name="Rock Castle Construction"), "{0F0F0F0F-0000-4000-8000-000000000001}"
+        )
         harness.plugin.registry.clock = lambda: utcnow() + timedelta(minutes=30)
         second = await harness.emulator(merchant, sample).run_session()
         assert second.requests == [] and "Rock Castle Construction" in second.last_error
@@ -123,7 +128,10 @@ async def test_busy_none_and_nvu(make_settings, qbd_url) -> None:
         await queue(harness.database, merchant.tenant_id, customer_document(1))
         ticket, status = await raw.call("authenticate", strUserName=merchant.username, strPassword=merchant.password)
         assert status == "" and ticket
-        assert await raw.call("authenticate", strUserName=merchant.username, strPassword=merchant.password) == ["", "busy"]
+        assert await raw.call("authenticate", strUserName=merchant.username, strPassword=merchant.password) == [
+            "",
+            "busy",
+        ]
         assert await raw.call("authenticate", strUserName="nobody", strPassword="x") == ["", "nvu"]
         assert await raw.call("authenticate", strUserName=merchant.username, strPassword="wrong") == ["", "nvu"]
 

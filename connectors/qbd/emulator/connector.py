@@ -74,7 +74,7 @@ class WebConnectorEmulator:
         if report.client_version.startswith("E:"):
             return report
         report.authenticate = await call("authenticate", strUserName=self.username, strPassword=self.password)
-        ticket, status = (report.authenticate + ["", ""])[:2]
+        ticket, status = [*report.authenticate, "", ""][:2]
         if status in ("none", "nvu", "busy"):
             return report
         self.simulator.begin_session()

@@ -3,7 +3,8 @@
 Plans are built for the newest version we validate (13.0). A session announces what its QuickBooks supports
 (``qbXMLMajorVers.MinorVers``, e.g. 5.0 for QuickBooks 2006 in the 2008 capture) and we never send a higher
 ``<?qbxml version?>`` (NOTES.md 1.5). Before sending to an older QuickBooks the optional elements it does not know
-are dropped — ExternalGUID (lists 8.0, transactions 9.0), IncludeRetElement (4.0), Addr4 (2.0), Addr5 (6.0), TemplateRef (3.0) — and
+are dropped —
+ExternalGUID (lists 8.0, transactions 9.0), IncludeRetElement (4.0), Addr4 (2.0), Addr5 (6.0), TemplateRef (3.0) — and
 the write records which version it went out as, so reconciliation does not expect a GUID that was never sent.
 Versions are Intuit's annotations in the SDK sample data; a test checks this table against it.
 """

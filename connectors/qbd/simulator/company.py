@@ -157,11 +157,8 @@ class QuickBooksSimulator:
         list_id, full_name = node.findtext("ListID"), node.findtext("FullName")
         found = self.lists[kind].get(list_id) if list_id else self.named(kind, full_name or "")
         if found is None:
-            label = {"SalesTaxCode": "SalesTaxCode", "PaymentMethod": "PaymentMethod"}.get(kind, kind)
-            raise Failure(
-                3140,
-                f'There is an invalid reference to QuickBooks {label} "{list_id or full_name}" in the {where}.  {NOT_FOUND}',
-            )
+            named = f'QuickBooks {kind} "{list_id or full_name}"'
+            raise Failure(3140, f"There is an invalid reference to {named} in the {where}.  {NOT_FOUND}")
         return found
 
     # --- the request document -----------------------------------------------------------------------
@@ -376,10 +373,16 @@ class QuickBooksSimulator:
         tick, stamp = self._stamp()
         number = next(self._ids)
         return Transaction(
-            kind=kind, txn_id=f"{number:X}-{tick}", txn_number=number, edit_sequence=tick, created=stamp,
-            customer=customer, txn_date=txn_date, ref_number=add.findtext("RefNumber"),
+            kind=kind,
+            txn_id=f"{number:X}-{tick}",
+            txn_number=number,
+            edit_sequence=tick,
+            created=stamp,
+            customer=customer,
+            txn_date=txn_date,
+            ref_number=add.findtext("RefNumber"),
             external_guid=add.findtext("ExternalGUID"),
-        )  # fmt: skip
+        )
 
     def _lines(self, txn: Transaction, add: etree._Element, tag: str, where: str) -> None:
         for node in add.findall(tag):
@@ -405,8 +408,12 @@ class QuickBooksSimulator:
         txn.total = txn.subtotal + txn.tax
 
     def _common(self, txn: Transaction, add: etree._Element, where: str) -> None:
-        for tag, kind in (("ARAccountRef", "Account"), ("DepositToAccountRef", "Account"),
-                          ("PaymentMethodRef", "PaymentMethod"), ("TemplateRef", None)):  # fmt: skip
+        for tag, kind in (
+            ("ARAccountRef", "Account"),
+            ("DepositToAccountRef", "Account"),
+            ("PaymentMethodRef", "PaymentMethod"),
+            ("TemplateRef", None),
+        ):
             if kind is not None:
                 obj = self._ref(add, tag, kind, where)
                 if obj is not None:

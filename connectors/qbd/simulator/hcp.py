@@ -12,8 +12,24 @@ from mlconnector.connectors.qbd.qbxml.envelope import parse_version
 if TYPE_CHECKING:
     from mlconnector.connectors.qbd.simulator.company import QuickBooksSimulator
 
-ALL_VERSIONS = ("1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0", "6.0", "7.0", "8.0", "9.0", "10.0", "11.0",
-                "12.0", "13.0")  # fmt: skip
+ALL_VERSIONS = (
+    "1.0",
+    "1.1",
+    "2.0",
+    "2.1",
+    "3.0",
+    "4.0",
+    "4.1",
+    "5.0",
+    "6.0",
+    "7.0",
+    "8.0",
+    "9.0",
+    "10.0",
+    "11.0",
+    "12.0",
+    "13.0",
+)
 
 
 def _child(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
@@ -54,9 +70,13 @@ def company_ret(sim: QuickBooksSimulator) -> etree._Element:
 def preferences_ret(sim: QuickBooksSimulator) -> etree._Element:
     ret = etree.Element("PreferencesRet")
     accounting = _child(ret, "AccountingPreferences")
-    for tag, value in (("IsUsingAccountNumbers", "false"), ("IsRequiringAccounts", "true"),
-                       ("IsUsingClassTracking", "false"), ("IsUsingAuditTrail", "true"),
-                       ("IsAssigningJournalEntryNumbers", "true")):  # fmt: skip
+    for tag, value in (
+        ("IsUsingAccountNumbers", "false"),
+        ("IsRequiringAccounts", "true"),
+        ("IsUsingClassTracking", "false"),
+        ("IsUsingAuditTrail", "true"),
+        ("IsAssigningJournalEntryNumbers", "true"),
+    ):
         _child(accounting, tag, value)
     if sim.closing_date is not None:
         _child(accounting, "ClosingDate", sim.closing_date.isoformat())
@@ -70,8 +90,12 @@ def hcp_response(sim: QuickBooksSimulator) -> str:
         (("HostQuery", host_ret(sim)), ("CompanyQuery", company_ret(sim)), ("PreferencesQuery", preferences_ret(sim)))
     ):
         answer = _child(messages, f"{kind}Rs")
-        for name, value in (("requestID", str(number)), ("statusCode", "0"), ("statusSeverity", "Info"),
-                            ("statusMessage", "Status OK")):  # fmt: skip
+        for name, value in (
+            ("requestID", str(number)),
+            ("statusCode", "0"),
+            ("statusSeverity", "Info"),
+            ("statusMessage", "Status OK"),
+        ):
             answer.set(name, value)
         answer.append(ret)
     return '<?xml version="1.0" ?>\n' + etree.tostring(root, encoding="unicode", pretty_print=True)

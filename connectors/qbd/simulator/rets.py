@@ -13,9 +13,20 @@ from mlconnector.connectors.qbd.qbxml import numbers
 from mlconnector.connectors.qbd.simulator.records import ListObject, Transaction
 
 _CUSTOMER_FIELDS = (
-    "CompanyName", "Salutation", "FirstName", "MiddleName", "LastName", "JobTitle", "BillAddress", "ShipAddress",
-    "Phone", "AltPhone", "Fax", "Email", "Contact",
-)  # fmt: skip
+    "CompanyName",
+    "Salutation",
+    "FirstName",
+    "MiddleName",
+    "LastName",
+    "JobTitle",
+    "BillAddress",
+    "ShipAddress",
+    "Phone",
+    "AltPhone",
+    "Fax",
+    "Email",
+    "Contact",
+)
 
 
 def _add(parent: etree._Element, tag: str, value: Any) -> None:
@@ -83,10 +94,14 @@ def _money(value: Decimal) -> str:
 def txn_ret(txn: Transaction) -> etree._Element:
     ret = etree.Element(f"{txn.kind}Ret")
     for tag, value in (
-        ("TxnID", txn.txn_id), ("TimeCreated", txn.created), ("TimeModified", txn.created),
-        ("EditSequence", txn.edit_sequence), ("TxnNumber", txn.txn_number), ("CustomerRef", txn.customer),
+        ("TxnID", txn.txn_id),
+        ("TimeCreated", txn.created),
+        ("TimeModified", txn.created),
+        ("EditSequence", txn.edit_sequence),
+        ("TxnNumber", txn.txn_number),
+        ("CustomerRef", txn.customer),
         ("ARAccountRef", txn.fields.get("ARAccountRef")),
-    ):  # fmt: skip
+    ):
         if not (tag == "ARAccountRef" and txn.kind == "SalesReceipt"):
             _add(ret, tag, value)
     _add(ret, "TxnDate", txn.txn_date.isoformat())
@@ -102,9 +117,14 @@ def txn_ret(txn: Transaction) -> etree._Element:
         _add(ret, "ExternalGUID", txn.external_guid)
         for target, amount in txn.applied_to:
             applied = etree.SubElement(ret, "AppliedToTxnRet")
-            for tag, value in (("TxnID", target.txn_id), ("TxnType", target.kind), ("TxnDate", target.txn_date.isoformat()),
-                               ("RefNumber", target.ref_number), ("BalanceRemaining", _money(target.balance)),
-                               ("Amount", _money(amount))):  # fmt: skip
+            for tag, value in (
+                ("TxnID", target.txn_id),
+                ("TxnType", target.kind),
+                ("TxnDate", target.txn_date.isoformat()),
+                ("RefNumber", target.ref_number),
+                ("BalanceRemaining", _money(target.balance)),
+                ("Amount", _money(amount)),
+            ):
                 _add(applied, tag, value)
         return ret
     _add(ret, "BillAddress", txn.fields.get("BillAddress"))

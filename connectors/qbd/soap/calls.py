@@ -20,7 +20,12 @@ METHODS: dict[str, tuple[str, ...]] = {
     "clientVersion": ("strVersion",),
     "authenticate": ("strUserName", "strPassword"),
     "sendRequestXML": (
-        "ticket", "strHCPResponse", "strCompanyFileName", "qbXMLCountry", "qbXMLMajorVers", "qbXMLMinorVers",
+        "ticket",
+        "strHCPResponse",
+        "strCompanyFileName",
+        "qbXMLCountry",
+        "qbXMLMajorVers",
+        "qbXMLMinorVers",
     ),
     "receiveResponseXML": ("ticket", "response", "hresult", "message"),
     "connectionError": ("ticket", "hresult", "message"),
@@ -29,7 +34,7 @@ METHODS: dict[str, tuple[str, ...]] = {
     "getInteractiveURL": ("wcTicket", "sessionID"),
     "interactiveDone": ("wcTicket",),
     "interactiveRejected": ("wcTicket", "reason"),
-}  # fmt: skip
+}
 """The eight operations of Intuit's WSDL, plus the three optional interactive-mode ones of Intuit's sample service."""
 
 

@@ -292,7 +292,8 @@ def _renamed(write: WriteView, answers: list[Answer]) -> Decision:
             return _applied(write, ours[0])
     renames = write.match.get("renames", 0) + 1
     if renames > MAX_RENAMES:
-        reason = f'No free QuickBooks name found for this customer after {MAX_RENAMES} tries from "{write.match.get("base_name")}"'
+        base = write.match.get("base_name")
+        reason = f'No free QuickBooks name found for this customer after {MAX_RENAMES} tries from "{base}"'
         return Decision(state=states.HELD, reason_code="name_in_use", reason=reason)
     name = next_name(write.match.get("base_name") or write.match["name"], renames)
     root = etree.fromstring(write.request)

@@ -65,18 +65,30 @@ async def send(
             parts = elements_for(write, attempt, version, ids)
         except CannotSend as error:
             view = WriteView(
-                write.id, write.operation_key, write.object_type, write.action, write.step, write.request,
-                write.match, write.attempt,
-            )  # fmt: skip
+                write.id,
+                write.operation_key,
+                write.object_type,
+                write.action,
+                write.step,
+                write.request,
+                write.match,
+                write.attempt,
+            )
             held = Decision(state=states.HELD, reason_code="cannot_send", reason=str(error))
             unsendable.append((view, write.document_key, held))
             continue
         elements.extend(parts)
         exact = "".join(etree.tostring(part, encoding="unicode") for part in parts)
         rows.append(
-            {"b_id": write.id, "b_state": write.state, "b_step": write.step, "b_attempt": attempt,
-             "b_version": version, "b_request": exact}
-        )  # fmt: skip
+            {
+                "b_id": write.id,
+                "b_state": write.state,
+                "b_step": write.step,
+                "b_attempt": attempt,
+                "b_version": version,
+                "b_request": exact,
+            }
+        )
     if unsendable:
         await record(session, tenant_id, now, unsendable)
     if not rows:

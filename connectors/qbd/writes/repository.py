@@ -61,13 +61,24 @@ async def pick(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, limit
     """The next writes to send: in-doubt ones first (reconciled before anything else goes), then oldest first."""
     statement = (
         select(
-            W.c.id, W.c.state, W.c.step, W.c.object_type, W.c.action, W.c.request, W.c.bindings,
-            W.c.min_version, W.c.match, W.c.attempt, W.c.solo, W.c.operation_key, W.c.document_key,
+            W.c.id,
+            W.c.state,
+            W.c.step,
+            W.c.object_type,
+            W.c.action,
+            W.c.request,
+            W.c.bindings,
+            W.c.min_version,
+            W.c.match,
+            W.c.attempt,
+            W.c.solo,
+            W.c.operation_key,
+            W.c.document_key,
         )
         .where(_due(tenant_id, now), ~_blocked())
         .order_by(case((W.c.state == states.IN_DOUBT, 0), else_=1), W.c.id)
         .limit(limit)
-    )  # fmt: skip
+    )
     rows = (await session.execute(statement)).all()
     return [Pending(*row) for row in rows]
 
@@ -119,9 +130,18 @@ async def mark_sent(
 async def sent_under(session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> list[tuple[WriteView, str]]:
     """The writes out under this ticket, with their document keys."""
     statement = select(
-        W.c.id, W.c.operation_key, W.c.object_type, W.c.action, W.c.step, W.c.request, W.c.match, W.c.attempt,
-        W.c.sent_version, W.c.solo, W.c.document_key,
-    ).where(W.c.tenant_id == tenant_id, W.c.ticket_id == ticket_id, W.c.state == states.SENT)  # fmt: skip
+        W.c.id,
+        W.c.operation_key,
+        W.c.object_type,
+        W.c.action,
+        W.c.step,
+        W.c.request,
+        W.c.match,
+        W.c.attempt,
+        W.c.sent_version,
+        W.c.solo,
+        W.c.document_key,
+    ).where(W.c.tenant_id == tenant_id, W.c.ticket_id == ticket_id, W.c.state == states.SENT)
     rows = (await session.execute(statement)).all()
     return [(WriteView(*row[:10]), row[10]) for row in rows]
 
@@ -161,9 +181,12 @@ async def upsert_identities(
         return
     columns = ("object_type", "qb_id", "edit_sequence", "ref_number", "name", "external_guid", "content_hash")
     statement = _upsert(session, I).values(
-        tenant_id=tenant_id, key=bindparam("b_key"), created_at=now, updated_at=now,
+        tenant_id=tenant_id,
+        key=bindparam("b_key"),
+        created_at=now,
+        updated_at=now,
         **{column: bindparam(f"b_{column}") for column in columns},
-    )  # fmt: skip
+    )
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=["tenant_id", "key"],
@@ -258,8 +281,14 @@ async def document_writes(
     if not keys:
         return {}
     statement = select(
-        W.c.document_key, W.c.operation_key, W.c.object_type, W.c.state, W.c.result_id, W.c.reason_code, W.c.reason,
-    ).where(W.c.tenant_id == tenant_id, W.c.document_key.in_(keys))  # fmt: skip
+        W.c.document_key,
+        W.c.operation_key,
+        W.c.object_type,
+        W.c.state,
+        W.c.result_id,
+        W.c.reason_code,
+        W.c.reason,
+    ).where(W.c.tenant_id == tenant_id, W.c.document_key.in_(keys))
     found: dict[str, list[Any]] = defaultdict(list)
     for row in (await session.execute(statement)).all():
         found[row.document_key].append(row)
@@ -308,11 +337,15 @@ async def store_response(
     result = await session.execute(
         R.insert()
         .values(
-            tenant_id=tenant_id, ticket_id=ticket_id, received_at=now, body=body,
-            hresult=hresult or None, message=message or None,
+            tenant_id=tenant_id,
+            ticket_id=ticket_id,
+            received_at=now,
+            body=body,
+            hresult=hresult or None,
+            message=message or None,
         )
         .returning(R.c.id)
-    )  # fmt: skip
+    )
     return int(result.scalar_one())
 
 
