@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from mlconnector.connectors.qbd.connection_status import describe
 from mlconnector.connectors.qbd.emulator import RawSoapTransport
-from mlconnector.connectors.qbd.models import Connection, Write
+from mlconnector.connectors.qbd.models import Connection, ResponseLog, Write
 from mlconnector.connectors.qbd.soap.service import NOT_VALID
 from mlconnector.platform.plugins import utcnow
 
@@ -44,6 +44,10 @@ async def test_a_wsdl_generated_client_runs_a_full_session(make_settings, qbd_ur
         assert len(sim.of_kind("ReceivePayment")) == 1 and len(sim.customers()) == 1
         assert {w.state for w in await _writes(harness, merchant.tenant_id)} == {"applied"}
         assert await outcomes(harness.database, merchant.tenant_id) == [("invoice:1:000000001", "posted")]
+        async with harness.database.session(merchant.tenant_id) as session:
+            kept = (await session.execute(select(ResponseLog).where(ResponseLog.tenant_id == merchant.tenant_id)))
+            kept = list(kept.scalars())
+        assert len(kept) == report.exchanges and all(r.processed_at and "<QBXMLMsgsRs>" in r.body for r in kept)
 
 
 async def test_two_tenants_polling_at_once_never_see_each_others_work(make_settings, qbd_url) -> None:

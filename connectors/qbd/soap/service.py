@@ -313,26 +313,35 @@ class WebConnectorService:
             except UnsafeXML:
                 answers = None
         answered = len(exchange.group_answers(answers)) if answers else 0
-        async with self.database.session(tenant_id) as session:
-            live = await self._live(session, tenant_id, ticket_id, now, completed=answered)
-            if live is None:
-                return -1
-            response_id = await writes.store_response(
-                session, tenant_id, ticket_id, now, response, hresult.strip(), message.strip()
-            )
         try:
             async with self.database.session(tenant_id) as session:
+                live = await self._live(session, tenant_id, ticket_id, now, completed=answered)
+                if live is None:
+                    return -1
+                # The raw answer is written first, in the transaction that records what it means; if recording
+                # fails it is stored alone below, and the writes stay "sent" (in doubt at session end).
+                await writes.store_response(
+                    session, tenant_id, ticket_id, now, response, hresult.strip(), message.strip(), processed=True
+                )
                 await exchange.receive(
                     session, tenant_id, ticket_id, now, answers=answers, hresult=hresult.strip(), message=message
                 )
-                await writes.finish_response(session, tenant_id, response_id, now)
                 waiting, ready = await writes.progress(session, tenant_id, now)
         except Exception as error:
             async with self.database.session(tenant_id) as session:
                 note = f"ml-connector could not process QuickBooks' answer ({type(error).__name__}); the requests "
                 note += "will be checked in QuickBooks at the next update."
                 await sessions.update_ticket(session, tenant_id, ticket_id, last_error=note)
-                await writes.finish_response(session, tenant_id, response_id, now, error=type(error).__name__)
+                await writes.store_response(
+                    session,
+                    tenant_id,
+                    ticket_id,
+                    now,
+                    response,
+                    hresult.strip(),
+                    message.strip(),
+                    error=type(error).__name__,
+                )
             return -1
         if answers is None and not hresult.strip():
             async with self.database.session(tenant_id) as session:

@@ -333,28 +333,23 @@ async def store_response(
     body: str,
     hresult: str,
     message: str,
-) -> int:
-    result = await session.execute(
-        R.insert()
-        .values(
+    *,
+    processed: bool = False,
+    error: str | None = None,
+) -> None:
+    """Keep QuickBooks' raw answer (for support, audit and replay)."""
+    await session.execute(
+        R.insert().values(
             tenant_id=tenant_id,
             ticket_id=ticket_id,
             received_at=now,
             body=body,
             hresult=hresult or None,
             message=message or None,
+            processed_at=now if processed else None,
+            error=error,
         )
-        .returning(R.c.id)
     )
-    return int(result.scalar_one())
-
-
-async def finish_response(
-    session: AsyncSession, tenant_id: uuid.UUID, response_id: int, now: datetime, error: str | None = None
-) -> None:
-    """Processed (``error`` None), or kept unprocessed with the error noted, for replay and support."""
-    values = {"processed_at": now} if error is None else {"error": error}
-    await session.execute(update(R).where(R.c.tenant_id == tenant_id, R.c.id == response_id).values(**values))
 
 
 def retry_time(now: datetime, seconds: int | None) -> datetime | None:
