@@ -26,10 +26,17 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+def installed_migrations() -> list[Path]:
+    """Every installed plugin's migration folder: test databases have the production shape."""
+    from mlconnector.platform.plugins.discovery import load_plugins
+
+    return load_plugins().migration_folders()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
-    run(migrate.upgrade(sqlite_url(path)))
+    run(migrate.upgrade(sqlite_url(path), installed_migrations()))
     return path
 
 
@@ -47,7 +54,7 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
     name = f"mlc_test_{uuid.uuid4().hex[:12]}"
     run(_admin(postgres_url, f'CREATE DATABASE "{name}"'))
     url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    run(migrate.upgrade(url))
+    run(migrate.upgrade(url, installed_migrations()))
     yield url
     run(_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
