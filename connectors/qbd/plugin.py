@@ -15,7 +15,7 @@ import click
 
 from mlconnector.connectors.qbd import planner
 from mlconnector.connectors.qbd.connection_status import describe
-from mlconnector.connectors.qbd.settings import PostingSettings, SettingsError
+from mlconnector.connectors.qbd.settings import PostingSettings, SettingsError, posting_settings_schema
 from mlconnector.connectors.qbd.soap.routes import ServiceRegistry, make_routes
 from mlconnector.connectors.qbd.writes.queue import PlanRejected, enqueue
 from mlconnector.platform.documents import Document
@@ -51,6 +51,8 @@ class QuickBooksDesktopSink(SinkPlugin):
         "required": ["username"],
         "additionalProperties": False,
     }
+
+    settings_schema: ClassVar[Mapping[str, Any]] = posting_settings_schema()
 
     def __init__(self) -> None:
         self.registry = ServiceRegistry()

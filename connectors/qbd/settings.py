@@ -74,3 +74,12 @@ class PostingSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
         except (KeyError, IndexError, ValueError) as error:
             raise SettingsError(f"QuickBooks posting settings: customer_name has an unknown field {error}") from None
         return settings
+
+
+def posting_settings_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`PostingSettings` (with its defaults), as the plugin's ``settings_schema``."""
+    schema = msgspec.json.schema(PostingSettings)
+    body = dict(schema["$defs"]["PostingSettings"])
+    body["additionalProperties"] = False
+    body.pop("title", None)
+    return body

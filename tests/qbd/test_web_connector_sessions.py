@@ -45,7 +45,7 @@ async def test_a_wsdl_generated_client_runs_a_full_session(make_settings, qbd_ur
         assert {w.state for w in await _writes(harness, merchant.tenant_id)} == {"applied"}
         assert await outcomes(harness.database, merchant.tenant_id) == [("invoice:1:000000001", "posted")]
         async with harness.database.session(merchant.tenant_id) as session:
-            kept = (await session.execute(select(ResponseLog).where(ResponseLog.tenant_id == merchant.tenant_id)))
+            kept = await session.execute(select(ResponseLog).where(ResponseLog.tenant_id == merchant.tenant_id))
             kept = list(kept.scalars())
         assert len(kept) == report.exchanges and all(r.processed_at and "<QBXMLMsgsRs>" in r.body for r in kept)
 
