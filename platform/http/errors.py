@@ -25,8 +25,15 @@ def http_error(request: Request, error: HTTPException) -> Response[dict[str, obj
 
 
 def domain_error(request: Request, error: MlcError) -> Response[dict[str, object]]:
+    """A domain error's own sentence and status, with the fields it names (``details``) and headers (Retry-After)."""
     status = getattr(error, "status_code", 400)
-    return Response({"error": redact(str(error)), "status": status}, status_code=status)
+    if status >= 500:
+        log.error("request failed", error_type=type(error).__name__, error=redact(str(error)))
+    body: dict[str, object] = {"error": redact(str(error)), "status": status}
+    details = getattr(error, "details", None)
+    if details:
+        body["details"] = [{key: redact(str(value)) for key, value in item.items()} for item in details]
+    return Response(body, status_code=status, headers=getattr(error, "headers", None))
 
 
 def unexpected_error(request: Request, error: Exception) -> Response[dict[str, object]]:

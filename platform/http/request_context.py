@@ -26,7 +26,10 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            await app(scope, receive, send_with_id)
+        try:
+            with structlog.contextvars.bound_contextvars(request_id=request_id):
+                await app(scope, receive, send_with_id)
+        finally:
+            structlog.contextvars.unbind_contextvars("tenant_id")  # bound by the tenant guard
 
     return middleware

@@ -29,7 +29,10 @@ log = structlog.get_logger(__name__)
 
 
 class VaultError(MlcError):
-    """The vault cannot do what was asked (a KEK is missing, a value does not open). Safe to show."""
+    """The vault cannot do what was asked (a KEK is missing, a value does not open). Safe to show; an operator's
+    problem, so the API answers 500 with the sentence."""
+
+    status_code = 500
 
 
 @dataclass(frozen=True, slots=True)
