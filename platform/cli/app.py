@@ -8,7 +8,11 @@ from mlconnector.platform.cli.db import db
 from mlconnector.platform.cli.jobs import jobs
 from mlconnector.platform.cli.plugins import plugins_command
 from mlconnector.platform.cli.serve import serve
+from mlconnector.platform.cli.vault import vault
 from mlconnector.platform.cli.worker import worker
+from mlconnector.tenants.cli.connection import connection
+from mlconnector.tenants.cli.tenant import tenant
+from mlconnector.tenants.cli.token import token
 
 
 class _Group(click.Group):
@@ -52,7 +56,7 @@ def build_cli() -> click.Group:
         REDIS_URL for PostgreSQL + Redis with separate `mlc worker` processes.
         """
 
-    for command in (serve, worker, db, jobs, plugins_command):
+    for command in (serve, worker, db, jobs, plugins_command, vault, tenant, token, connection):
         cli.add_command(command)
     return cli
 

@@ -25,6 +25,8 @@ from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
+from mlconnector.platform.vault.keyring import VaultError
+from mlconnector.platform.vault.sealing import seal_value, unseal_value
 
 __all__ = [
     "CAPABILITIES",
@@ -56,12 +58,15 @@ __all__ = [
     "SourceRecord",
     "TenantScoped",
     "UTCDateTime",
+    "VaultError",
     "enqueue",
     "isolate_tenant_table",
     "new_id",
     "public_view",
     "release_tenant_table",
+    "seal_value",
     "secret_fields",
+    "unseal_value",
     "utcnow",
     "validate_config",
 ]

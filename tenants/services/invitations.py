@@ -29,6 +29,8 @@ INVALID = ("invitation", "is not valid, was already used, or has expired; ask fo
 @dataclass(frozen=True, slots=True)
 class Invited:
     invitation: Invitation
+    link: str
+    """Where the invitee accepts (holds the one-time token)."""
     message: MailMessage
     """To send once the invitation is committed."""
 
@@ -67,11 +69,11 @@ async def invite(
             invited_by=invited_by,
             expires_at=utcnow() + VALID_FOR,
         )
-    return Invited(invitation, _message(tenant, email, role, token, base_url))
-
-
-def _message(tenant: Tenant, email: str, role: str, token: str, base_url: str) -> MailMessage:
     link = f"{base_url}/invitations/accept?token={token}"
+    return Invited(invitation, link, _message(tenant, email, role, link))
+
+
+def _message(tenant: Tenant, email: str, role: str, link: str) -> MailMessage:
     return MailMessage(
         to=email,
         subject=f"You are invited to {tenant.name} on ml-connector",
