@@ -76,7 +76,9 @@ async def test_saving_without_a_secret_keeps_the_stored_one(client, app_settings
     finally:
         await database.dispose()
     password = config["credentials"]["password"]
-    assert isinstance(password, Secret) and password.reveal() == PROBE_PASSWORD and repr(password) == "Secret('********')"
+    assert (
+        isinstance(password, Secret) and password.reveal() == PROBE_PASSWORD and repr(password) == "Secret('********')"
+    )
 
 
 async def test_a_new_secret_replaces_the_old_one(client) -> None:

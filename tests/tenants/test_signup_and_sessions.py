@@ -13,7 +13,9 @@ from mlconnector.platform.app import create_app
 async def test_signup_creates_user_and_organisation_and_signs_in(client, app_database) -> None:
     me = await sign_up(client, "Owner@Acme.example", organisation="Acme Bikes Ltd.")
     assert me["user"]["email"] == "owner@acme.example"
-    assert [(t["name"], t["slug"], t["role"]) for t in me["tenants"]] == [("Acme Bikes Ltd.", "acme-bikes-ltd", "owner")]
+    assert [(t["name"], t["slug"], t["role"]) for t in me["tenants"]] == [
+        ("Acme Bikes Ltd.", "acme-bikes-ltd", "owner")
+    ]
     assert (await client.get("/api/me")).json() == me  # signed in by the signup itself
     (stored_hash,) = await fetch_all(app_database.owner_url, "SELECT password_hash FROM users")
     assert stored_hash[0].startswith("$argon2id$") and PASSWORD not in stored_hash[0]
@@ -114,7 +116,9 @@ async def test_anonymous_requests_leave_no_session_behind(client, app_database) 
 )
 async def test_changes_without_the_csrf_token_are_refused(client, app_database, method, path, body) -> None:
     await sign_up(client, "owner@acme.example")
-    before = await fetch_all(app_database.owner_url, "SELECT count(*) FROM users UNION ALL SELECT count(*) FROM tenants")
+    before = await fetch_all(
+        app_database.owner_url, "SELECT count(*) FROM users UNION ALL SELECT count(*) FROM tenants"
+    )
     response = await client.request(method.upper(), path, json=body)
     assert response.status_code == 403 and "CSRF" in response.json()["error"]
     forged = await client.request(method.upper(), path, json=body, headers={"x-csrf-token": "0" * 128})
