@@ -8,7 +8,7 @@ contain a password or a connection secret.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import structlog
 
@@ -22,6 +22,7 @@ class MailMessage:
     body: str
 
 
+@runtime_checkable
 class MailSender(Protocol):
     async def send(self, message: MailMessage) -> None:
         """Deliver ``message`` or raise; called after the transaction that made it has committed."""

@@ -18,6 +18,8 @@ def _request_id(request: Request) -> str | None:
 
 
 def http_error(request: Request, error: HTTPException) -> Response[dict[str, object]]:
+    if error.status_code >= 500:  # Litestar's own 500s (a handler it could not call) deserve a log line too
+        log.error("request failed", error=redact(str(error.detail)), exc_info=error)
     body: dict[str, object] = {"error": redact(str(error.detail)), "status": error.status_code}
     if error.extra:
         body["details"] = error.extra
