@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
@@ -17,9 +18,25 @@ def _request_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
 
+def _malformed_json(error: BaseException) -> bool:
+    """Whether the body could not even be parsed (as opposed to parsed and found wrong)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, msgspec.DecodeError) and not isinstance(seen, msgspec.ValidationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def http_error(request: Request, error: HTTPException) -> Response[dict[str, object]]:
     if error.status_code >= 500:  # Litestar's own 500s (a handler it could not call) deserve a log line too
         log.error("request failed", error=redact(str(error.detail)), exc_info=error)
+    if error.status_code == 400 and _malformed_json(error):
+        problem = f"is not valid JSON ({error.detail})"
+        return Response(
+            {"error": f"The request body {problem}.", "status": 400, "details": [{"key": "body", "message": problem}]},
+            status_code=400,
+        )
     body: dict[str, object] = {"error": redact(str(error.detail)), "status": error.status_code}
     if error.extra:
         body["details"] = error.extra

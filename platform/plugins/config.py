@@ -66,8 +66,12 @@ def validate_config(schema: Mapping[str, Any], config: Any) -> list[ConfigProble
             )
         elif error.validator in {"minLength", "maxLength", "minimum", "maximum", "pattern", "format"}:
             message = f"fails {error.validator} {error.validator_value!r}"
-        elif error.validator == "additionalProperties":
-            message = error.message.split(" (")[0].replace("Additional properties are not allowed", "unknown field(s)")
+        elif error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            known = error.schema.get("properties") or {}
+            for extra in sorted(name for name in error.instance if name not in known):
+                field = f"{path}.{extra}" if path else extra
+                problems.append(ConfigProblem(field, "is not a setting of this connector"))
+            continue
         else:
             message = f"fails {error.validator}"
         problems.append(ConfigProblem(path, message))
