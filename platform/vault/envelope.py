@@ -36,9 +36,9 @@ class Header:
         return bytes([self.version, len(key_id)]) + key_id
 
 
-def binding(purpose: str, **parts: str) -> bytes:
+def binding(kind: str, /, **parts: str) -> bytes:
     """The associated data naming what a value belongs to; JSON, so no two different bindings encode alike."""
-    return json.dumps([purpose, sorted(parts.items())], separators=(",", ":")).encode()
+    return json.dumps([kind, sorted(parts.items())], separators=(",", ":")).encode()
 
 
 def read_header(blob: bytes) -> tuple[Header, int]:

@@ -9,7 +9,8 @@ from typing import TypeVar
 import click
 
 from mlconnector.platform.db.engine import Database
-from mlconnector.platform.errors import InvalidInput, MlcError
+from mlconnector.platform.errors import MlcError
+from mlconnector.platform.logs import configure_logging
 from mlconnector.platform.settings import Settings, get_settings
 from mlconnector.tenants.models import Tenant
 from mlconnector.tenants.repositories import tenants
@@ -21,6 +22,7 @@ def run(body: Callable[[Database, Settings], Awaitable[T]]) -> T:
     """Run ``body`` with a database (no pool: one short-lived command); a domain error becomes a
     ``click.ClickException`` naming the field."""
     settings = get_settings()
+    configure_logging(settings.log)  # log lines go to stderr; stdout stays the command's answer (--json)
 
     async def main() -> T:
         database = Database(settings.database.url, null_pool=True)
@@ -31,9 +33,7 @@ def run(body: Callable[[Database, Settings], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(main())
-    except InvalidInput as error:
-        raise click.ClickException(str(error)) from None
-    except MlcError as error:
+    except MlcError as error:  # InvalidInput's sentence names the field
         raise click.ClickException(str(error)) from None
 
 
