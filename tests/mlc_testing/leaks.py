@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -55,10 +56,20 @@ def _as_bytes(value: object) -> bytes:
     return str(value).encode()
 
 
-@pytest.fixture
-def captured_logs() -> Iterator[io.StringIO]:
-    """Every log line (structlog and standard library, debug and up) written while the test runs."""
+@contextlib.contextmanager
+def capture_logs() -> Iterator[io.StringIO]:
+    """Every log line (structlog and standard library, debug and up) written inside the block, as JSON lines.
+    Start it *after* building the app: ``create_app`` configures logging too."""
     stream = io.StringIO()
     configure_logging(LogSettings(level="debug", format="json"), stream=stream)
-    yield stream
-    configure_logging(LogSettings(level="info", format="console"))
+    try:
+        yield stream
+    finally:
+        configure_logging(LogSettings(level="info", format="console"))
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    """:func:`capture_logs` for the whole test."""
+    with capture_logs() as stream:
+        yield stream
