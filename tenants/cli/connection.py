@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -20,7 +19,8 @@ def _plugins():  # type: ignore[no-untyped-def]
 
 def _read_config(path: str) -> object:
     try:
-        text = click.get_text_stream("stdin").read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        with click.open_file(path, encoding="utf-8") as handle:  # "-" is stdin
+            text = handle.read()
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
     try:
