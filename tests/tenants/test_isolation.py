@@ -222,3 +222,32 @@ async def test_every_tenant_table_forces_row_level_security_with_a_policy(postgr
         " FROM pg_roles WHERE rolname = current_user",
     )
     assert (superuser, bypass, owns) == (False, False, 0)
+
+
+async def test_log_lines_carry_the_requests_tenant_and_only_during_that_request(make_settings, app_database) -> None:
+    import json
+
+    from litestar.testing import AsyncTestClient
+    from mlc_testing.leaks import capture_logs
+    from mlc_testing.plugins import account_plugins
+
+    from mlconnector.platform.app import create_app
+
+    settings = make_settings(DATABASE_URL=app_database.url, MLC_AUTO_MIGRATE="false", MLC_VAULT_KEKS=KEK)
+    app = create_app(settings, plugins=account_plugins(), start_jobs=False)  # emails go to the log
+    async with AsyncTestClient(app) as client:
+        await sign_up(client, "owner@acme.example")
+        tenant = await tenant_of(client)
+        with capture_logs() as logs:
+            await client.post(
+                f"/api/tenants/{tenant}/invitations", json={"email": "b@acme.example"}, headers=await csrf(client)
+            )
+            await client.post(
+                "/api/auth/password-reset", json={"email": "owner@acme.example"}, headers=await csrf(client)
+            )
+    emails = [json.loads(line) for line in logs.getvalue().splitlines() if "log sender" in line]
+    assert [(e["to"], e.get("tenant_id")) for e in emails] == [
+        ("b@acme.example", tenant),
+        ("owner@acme.example", None),
+    ]
+    assert all(e.get("request_id") for e in emails)
