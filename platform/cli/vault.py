@@ -36,14 +36,14 @@ def rotate_kek(as_json: bool) -> None:
     from mlconnector.platform.db.engine import Database
     from mlconnector.platform.logs import configure_logging
     from mlconnector.platform.settings import get_settings
-    from mlconnector.platform.vault import keyring_from_settings
+    from mlconnector.platform.vault import RotationReport, keyring_from_settings
     from mlconnector.platform.vault import rotate_kek as rotate
 
     settings = get_settings()
     configure_logging(settings.log)  # to stderr: stdout is the report
     keyring = keyring_from_settings(settings.vault)
 
-    async def run():  # type: ignore[no-untyped-def]
+    async def run() -> RotationReport:
         database = Database(settings.database.url, null_pool=True)
         try:
             return await rotate(database, keyring)

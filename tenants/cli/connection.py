@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
 from mlconnector.platform.cli.output import emit
+from mlconnector.platform.db.engine import Database
+from mlconnector.platform.plugins.discovery import PluginSet
+from mlconnector.platform.settings import Settings
 from mlconnector.tenants.cli.runner import find_tenant, run
 
 
-def _plugins():  # type: ignore[no-untyped-def]
+def _plugins() -> PluginSet:
     from mlconnector.platform import bootstrap
     from mlconnector.platform.settings import get_settings
 
@@ -51,7 +55,7 @@ def set_connection(tenant: str, plugin: str, config_path: str, as_json: bool) ->
     config = _read_config(config_path)
     plugins = _plugins()
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         found = await find_tenant(database, tenant)
         keyring = keyring_from_settings(settings.vault)
         return await connections.set_connection(database, keyring, plugins, found.id, plugin, config)
@@ -73,7 +77,7 @@ def ping(tenant: str, plugin: str, timeout: float, as_json: bool) -> None:
 
     plugins = _plugins()
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         found = await find_tenant(database, tenant)
         keyring = keyring_from_settings(settings.vault)
         return await connections.ping(database, keyring, plugins, found.id, plugin, seconds=timeout)
@@ -97,7 +101,7 @@ def show(tenant: str, as_json: bool) -> None:
 
     plugins = _plugins()
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         return await connections.list_connections(database, plugins, (await find_tenant(database, tenant)).id)
 
     views = run(body)

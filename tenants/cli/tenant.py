@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from mlconnector.platform.cli.output import emit
+from mlconnector.platform.db.engine import Database
+from mlconnector.platform.settings import Settings
 from mlconnector.tenants.cli.runner import run
 
 
@@ -25,7 +29,7 @@ def create(name: str, slug: str | None, owner_email: str | None, as_json: bool) 
     from mlconnector.tenants.services import invitations
     from mlconnector.tenants.services.tenant_creation import clean_name, create_tenant
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         created = await create_tenant(
             database, keyring_from_settings(settings.vault), clean_name(name, "NAME"), slug=slug
         )
@@ -55,7 +59,7 @@ def list_tenants(as_json: bool) -> None:
     """List every tenant with its member count."""
     from mlconnector.tenants.repositories import tenants
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         async with database.system_session() as session:  # the operator's cross-tenant view
             rows = await tenants.all_with_member_counts(session)
         return [

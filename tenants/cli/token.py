@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import click
 
 from mlconnector.platform.cli.output import emit
+from mlconnector.platform.db.engine import Database
+from mlconnector.platform.settings import Settings
 from mlconnector.tenants.cli.runner import find_tenant, run
 
 
@@ -24,7 +27,7 @@ def create(tenant: str, name: str, scope: str, as_json: bool) -> None:
     """Create an API token for TENANT (slug or id). It is printed once; only its digest is kept."""
     from mlconnector.tenants.services import api_tokens
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         found = await find_tenant(database, tenant)
         row, secret = await api_tokens.create(database, found.id, name=name, scope=scope, created_by=None)
         return {"id": str(row.id), "tenant": found.slug, "name": row.name, "scope": row.scope, "token": secret}
@@ -48,7 +51,7 @@ def list_tokens(tenant: str, as_json: bool) -> None:
     """List TENANT's active tokens (never the tokens themselves)."""
     from mlconnector.tenants.services import api_tokens
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         found = await find_tenant(database, tenant)
         return [
             {
@@ -79,7 +82,7 @@ def revoke(tenant: str, token_id: uuid.UUID) -> None:
     """Revoke one of TENANT's tokens at once."""
     from mlconnector.tenants.services import api_tokens
 
-    async def body(database, settings):  # type: ignore[no-untyped-def]
+    async def body(database: Database, settings: Settings) -> Any:
         await api_tokens.revoke(database, (await find_tenant(database, tenant)).id, token_id)
 
     run(body)

@@ -121,6 +121,27 @@ async def _open_all(
     return {s.field: await open_secret(session, keyring, connection_id, s.field, s.sealed) for s in secrets}
 
 
+async def _existing(session: AsyncSession, tenant_id: uuid.UUID, plugin: Plugin) -> Connection | None:
+    """The tenant's connection of this plugin's kind; refuses a second source (or sink) of another plugin."""
+    existing = await connections.by_kind(session, tenant_id, plugin.kind)
+    if existing is not None and existing.plugin != plugin.name:
+        raise Conflict(
+            ("plugin", f"this organisation already has a {plugin.kind} connection ({existing.plugin}); remove it first")
+        )
+    return existing
+
+
+async def _kept_secrets(
+    session: AsyncSession, keyring: Keyring, existing: Connection | None, paths: frozenset[str], incoming: dict
+) -> dict[str, Secret]:
+    """Stored secrets the submission leaves out (kept as they are), opened only to validate the whole config."""
+    if existing is None:
+        return {}
+    stored = await connections.secrets_of(session, existing.tenant_id, existing.id)
+    keep = [secret for secret in stored if secret.field in paths and secret.field not in incoming]
+    return await _open_all(session, keyring, existing.id, keep)
+
+
 async def set_connection(
     database: Database, keyring: Keyring, plugins: PluginSet, tenant_id: uuid.UUID, plugin_name: str, config: Any
 ) -> ConnectionView:
@@ -130,31 +151,18 @@ async def set_connection(
     public, incoming = _incoming(plugin, config)
     paths = secret_fields(plugin.config_schema)
     async with database.session(tenant_id) as session:
-        existing = await connections.by_kind(session, tenant_id, plugin.kind)
-        if existing is not None and existing.plugin != plugin.name:
-            raise Conflict(
-                (
-                    "plugin",
-                    f"this organisation already has a {plugin.kind} connection ({existing.plugin}); remove it first",
-                )
-            )
-        stored = await connections.secrets_of(session, tenant_id, existing.id) if existing else []
-        kept = (
-            await _open_all(
-                session, keyring, existing.id, [s for s in stored if s.field in paths and s.field not in incoming]
-            )
-            if existing
-            else {}
-        )
+        existing = await _existing(session, tenant_id, plugin)
+        kept = await _kept_secrets(session, keyring, existing, paths, incoming)
         problems = validate_config(plugin.config_schema, join_secrets(public, {**kept, **incoming}))
         if problems:
             raise InvalidInput([(problem.field or "config", problem.message) for problem in problems])
-        connection_id = existing.id if existing is not None else new_id()
         if existing is None:
+            connection_id = new_id()
             await connections.insert(
                 session, tenant_id, connection_id, kind=plugin.kind, plugin=plugin.name, config=public
             )
         else:
+            connection_id = existing.id
             await connections.replace_config(session, tenant_id, connection_id, public)
         for path, secret in incoming.items():
             sealed = await seal_secret(session, keyring, connection_id, path, secret.reveal())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.errors import Conflict, NotFound
 from mlconnector.platform.vault.keyring import Keyring
@@ -47,7 +49,7 @@ async def create_for_user(database: Database, keyring: Keyring, user_id: uuid.UU
     """Another organisation for a signed-in user, who becomes its owner."""
     cleaned = clean_name(name, "name")
 
-    async def add_owner(session, created: Tenant) -> None:  # type: ignore[no-untyped-def]
+    async def add_owner(session: AsyncSession, created: Tenant) -> None:
         await memberships.insert(session, created.id, user_id, OWNER)
 
     return await create_tenant(database, keyring, cleaned, setup=add_owner)
