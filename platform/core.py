@@ -28,6 +28,12 @@ from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.settings import Settings
 from mlconnector.platform.sync import handlers as _engine_handlers  # noqa: F401  (engine jobs and gauges)
+from mlconnector.platform.vault.keyring import keyring_from_settings
+from mlconnector.tenants.auth.install import install_accounts
+from mlconnector.tenants.auth.openapi import openapi_components
+from mlconnector.tenants.auth.session_store import DatabaseSessionStore
+from mlconnector.tenants.auth.sessions import STORE_NAME as SESSION_STORE
+from mlconnector.tenants.mail import LogMailSender, MailSender
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -41,10 +47,13 @@ VERSION = "0.1.0"
 class ApplicationCore(InitPlugin):
     """Wires settings, database, plugins and jobs into a Litestar app."""
 
-    def __init__(self, settings: Settings, plugins: PluginSet, *, start_jobs: bool) -> None:
+    def __init__(
+        self, settings: Settings, plugins: PluginSet, *, start_jobs: bool, mail_sender: MailSender | None = None
+    ) -> None:
         self.settings = settings
         self.plugins = plugins
         self.start_jobs = start_jobs
+        self.mail_sender = mail_sender or LogMailSender()
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         self._configure_routes(app_config)
@@ -52,6 +61,12 @@ class ApplicationCore(InitPlugin):
         self._configure_errors(app_config)
         self._configure_openapi(app_config)
         app_config.middleware.insert(0, request_context_middleware)
+        install_accounts(
+            app_config,
+            settings=self.settings,
+            keyring=keyring_from_settings(self.settings.vault),
+            mail_sender=self.mail_sender,
+        )
         app_config.request_max_body_size = self.settings.server.max_body_bytes
         app_config.logging_config = None  # structlog is configured by create_app()
         app_config.lifespan.append(self._lifespan)
@@ -101,6 +116,7 @@ class ApplicationCore(InitPlugin):
             description="Adobe Commerce → QuickBooks Desktop sync. JSON API for dashboards, partners and scripts.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=openapi_components(),
         )
 
     @asynccontextmanager
@@ -109,6 +125,7 @@ class ApplicationCore(InitPlugin):
         await migrate_on_start.prepare_schema(settings, self.plugins)
         database = Database(settings.database.url, pool_size=settings.database.pool_size)
         app.state.database = database
+        app.stores.register(SESSION_STORE, DatabaseSessionStore(database), allow_override=True)
         runtime = self._start_jobs() if self.start_jobs else None
         log.info("ml-connector ready", embedded=settings.embedded, database=database.dialect, jobs=bool(runtime))
         try:

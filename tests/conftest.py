@@ -27,4 +27,6 @@ pytest_plugins = [
     "mlc_testing.databases",
     "mlc_testing.settings",
     "mlc_testing.plugin_fixtures",
+    "mlc_testing.runtime_role",
+    "mlc_testing.leaks",
 ]

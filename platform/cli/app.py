@@ -11,7 +11,11 @@ from mlconnector.platform.cli.serve import serve
 from mlconnector.platform.cli.settings import settings_group
 from mlconnector.platform.cli.status import status
 from mlconnector.platform.cli.sync import sync
+from mlconnector.platform.cli.vault import vault
 from mlconnector.platform.cli.worker import worker
+from mlconnector.tenants.cli.connection import connection
+from mlconnector.tenants.cli.tenant import tenant
+from mlconnector.tenants.cli.token import token
 
 
 class _Group(click.Group):
@@ -55,7 +59,21 @@ def build_cli() -> click.Group:
         REDIS_URL for PostgreSQL + Redis with separate `mlc worker` processes.
         """
 
-    for command in (serve, worker, db, jobs, status, plugins_command, sync, settings_group):
+    commands = (
+        serve,
+        worker,
+        db,
+        jobs,
+        status,
+        plugins_command,
+        sync,
+        settings_group,
+        vault,
+        tenant,
+        token,
+        connection,
+    )
+    for command in commands:
         cli.add_command(command)
     return cli
 

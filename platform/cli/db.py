@@ -21,6 +21,12 @@ def _context() -> tuple[str, list]:
     return settings.database.owner_url, load_runtime_plugins(settings).migration_folders()
 
 
+def _runtime_role() -> str | None:
+    from mlconnector.platform.settings import get_settings
+
+    return get_settings().database.runtime_role
+
+
 @click.group()
 def db() -> None:
     """Database schema migrations."""
@@ -33,8 +39,9 @@ def upgrade(revision: str) -> None:
     from mlconnector.platform.db import migrate
 
     url, folders = _context()
-    asyncio.run(migrate.upgrade(url, folders, revision))
-    click.echo(f"schema upgraded to {revision}")
+    role = _runtime_role()
+    asyncio.run(migrate.upgrade(url, folders, revision, runtime_role=role))
+    click.echo(f"schema upgraded to {revision}" + (f"; runtime role {role} granted data access" if role else ""))
 
 
 @db.command()

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from mlconnector.platform.db.engine import build_engine
+from mlconnector.platform.db.grants import grant_runtime_role
 from mlconnector.platform.errors import StartupError
 
 log = structlog.get_logger(__name__)
@@ -52,12 +53,14 @@ def _database_heads(connection: Connection) -> set[str]:
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
-async def _run(url: str, config: Config, action: str, target: str) -> None:
+async def _run(url: str, config: Config, action: str, target: str, runtime_role: str | None = None) -> None:
     engine = build_engine(url, null_pool=True)
 
     def run(connection: Connection) -> None:
         config.attributes["connection"] = connection
         getattr(command, action)(config, target)
+        if runtime_role:
+            grant_runtime_role(connection, runtime_role)
 
     try:
         async with engine.begin() as connection:
@@ -66,9 +69,12 @@ async def _run(url: str, config: Config, action: str, target: str) -> None:
         await engine.dispose()
 
 
-async def upgrade(url: str, extra_locations: Iterable[Path] = (), target: str = "heads") -> None:
-    """Bring the schema up to ``target`` (every branch head by default)."""
-    await _run(url, alembic_config(extra_locations), "upgrade", target)
+async def upgrade(
+    url: str, extra_locations: Iterable[Path] = (), target: str = "heads", *, runtime_role: str | None = None
+) -> None:
+    """Bring the schema up to ``target`` (every branch head by default), then grant ``runtime_role`` data access
+    to every table (see :mod:`mlconnector.platform.db.grants`)."""
+    await _run(url, alembic_config(extra_locations), "upgrade", target, runtime_role)
 
 
 async def downgrade(url: str, target: str, extra_locations: Iterable[Path] = ()) -> None:

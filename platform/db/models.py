@@ -6,4 +6,5 @@ from __future__ import annotations
 def import_all_models() -> None:
     import mlconnector.platform.jobs.models
     import mlconnector.platform.sync.models
+    import mlconnector.platform.vault.models
     import mlconnector.tenants.models  # noqa: F401

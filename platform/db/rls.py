@@ -12,10 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 POLICY = "tenant_isolation"
-TENANT_MATCHES = (
-    "(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid "
-    "OR current_setting('app.system', true) = 'on')"
-)
+
+
+def tenant_predicate(column: str = "tenant_id") -> str:
+    """The policy expression comparing ``column`` with the transaction's tenant (``tenants`` itself uses ``id``)."""
+    return (
+        f"({column} = NULLIF(current_setting('app.tenant_id', true), '')::uuid "
+        "OR current_setting('app.system', true) = 'on')"
+    )
+
+
+TENANT_MATCHES = tenant_predicate()
 
 
 def isolate_tenant_table(op: Any, table: str, *, column_expression: str = TENANT_MATCHES) -> None:

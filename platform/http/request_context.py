@@ -36,17 +36,20 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await app(scope, receive, send_with_id)
-            finally:
-                path = scope.get("path", "")
-                (log.debug if path in PROBE_PATHS else log.info)(
-                    "request",
-                    method=scope.get("method"),
-                    path=path,
-                    status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                )
+        try:
+            with structlog.contextvars.bound_contextvars(request_id=request_id):
+                try:
+                    await app(scope, receive, send_with_id)
+                finally:
+                    path = scope.get("path", "")
+                    (log.debug if path in PROBE_PATHS else log.info)(
+                        "request",
+                        method=scope.get("method"),
+                        path=path,
+                        status=status,
+                        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    )
+        finally:
+            structlog.contextvars.unbind_contextvars("tenant_id")  # bound by the tenant guard
 
     return middleware

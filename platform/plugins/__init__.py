@@ -35,6 +35,8 @@ from mlconnector.platform.sync.audit import record_audit
 from mlconnector.platform.sync.ingest import IngestReport, ingest
 from mlconnector.platform.sync.outcomes import report_outcome
 from mlconnector.platform.sync.records import StoredSummary, store_records
+from mlconnector.platform.vault.keyring import VaultError
+from mlconnector.platform.vault.sealing import seal_value, unseal_value
 
 __all__ = [
     "CAPABILITIES",
@@ -69,6 +71,7 @@ __all__ = [
     "StoredSummary",
     "TenantScoped",
     "UTCDateTime",
+    "VaultError",
     "enqueue",
     "ingest",
     "isolate_tenant_table",
@@ -80,8 +83,10 @@ __all__ = [
     "record_soap_call",
     "release_tenant_table",
     "report_outcome",
+    "seal_value",
     "secret_fields",
     "store_records",
+    "unseal_value",
     "utcnow",
     "validate_config",
 ]

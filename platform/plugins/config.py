@@ -42,7 +42,14 @@ def secret_fields(schema: Mapping[str, Any]) -> frozenset[str]:
 
 
 def validate_config(schema: Mapping[str, Any], config: Any) -> list[ConfigProblem]:
-    """Every way ``config`` breaks ``schema``, each naming its field; secret values are never quoted."""
+    """Every way ``config`` breaks ``schema``, each naming its field; secret values are never quoted.
+
+    Secret fields may arrive as :class:`Secret` (a config loaded from the vault); they are checked as the strings
+    they hold."""
+    if isinstance(config, Mapping):
+        config = dict(config)
+        for path in secret_fields(schema):
+            _set(config, path, lambda value: value.reveal() if isinstance(value, Secret) else value)
     validator = Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path))):
@@ -59,8 +66,12 @@ def validate_config(schema: Mapping[str, Any], config: Any) -> list[ConfigProble
             )
         elif error.validator in {"minLength", "maxLength", "minimum", "maximum", "pattern", "format"}:
             message = f"fails {error.validator} {error.validator_value!r}"
-        elif error.validator == "additionalProperties":
-            message = error.message.split(" (")[0].replace("Additional properties are not allowed", "unknown field(s)")
+        elif error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            known = error.schema.get("properties") or {}
+            for extra in sorted(name for name in error.instance if name not in known):
+                field = f"{path}.{extra}" if path else extra
+                problems.append(ConfigProblem(field, "is not a setting of this connector"))
+            continue
         else:
             message = f"fails {error.validator}"
         problems.append(ConfigProblem(path, message))
@@ -92,4 +103,56 @@ def public_view(schema: Mapping[str, Any], config: Mapping[str, Any]) -> dict[st
     result = dict(config)
     for path in secret_fields(schema):
         _set(result, path, lambda value: {"set": bool(value)})
+    return result
+
+
+def _get(config: Mapping[str, Any], path: str) -> tuple[bool, Any]:
+    node: Any = config
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def _without(config: Mapping[str, Any], path: str) -> dict[str, Any]:
+    head, _, rest = path.partition(".")
+    result = dict(config)
+    if head in result:
+        if not rest:
+            del result[head]
+        elif isinstance(result[head], Mapping):
+            result[head] = _without(result[head], rest)
+    return result
+
+
+def _with(config: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    head, _, rest = path.partition(".")
+    result = dict(config)
+    if not rest:
+        result[head] = value
+    else:
+        inner = result.get(head)
+        result[head] = _with(inner if isinstance(inner, Mapping) else {}, rest, value)
+    return result
+
+
+def split_secrets(schema: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``config`` without its secret fields, and the secret fields present (dotted path → value)."""
+    public = dict(config)
+    secrets: dict[str, Any] = {}
+    for path in sorted(secret_fields(schema)):
+        present, value = _get(config, path)
+        if present:
+            secrets[path] = value
+            public = _without(public, path)
+    return public, secrets
+
+
+def join_secrets(config: Mapping[str, Any], secrets: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with each dotted-path value of ``secrets`` put back in place (the inverse of
+    :func:`split_secrets`)."""
+    result = dict(config)
+    for path, value in secrets.items():
+        result = _with(result, path, value)
     return result

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from mlconnector.platform.errors import SettingsError
+
+KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def raw(name: str) -> str | None:
@@ -117,11 +120,20 @@ def key_list(name: str) -> dict[str, bytes]:
     value = raw(name)
     if value is None:
         return {}
+    return parse_key_list(name, value)
+
+
+def parse_key_list(name: str, value: str) -> dict[str, bytes]:
+    """Parse ``id:base64key`` entries separated by commas or newlines (the same format in a variable or a file);
+    errors name ``name``."""
     keys: dict[str, bytes] = {}
-    for index, item in enumerate(value.split(","), start=1):
+    items = [item for item in value.replace("\n", ",").split(",") if item.strip()]
+    for index, item in enumerate(items, start=1):
         key_id, sep, encoded = item.strip().partition(":")
         if not sep or not key_id or not encoded:
             raise SettingsError(name, f"entry {index} is not of the form id:base64key")
+        if not KEY_ID.match(key_id):
+            raise SettingsError(name, f"entry {index}: key ids are 1-64 letters, digits, '.', '_' or '-'")
         try:
             key = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
@@ -132,6 +144,17 @@ def key_list(name: str) -> dict[str, bytes]:
             raise SettingsError(name, f"key id {key_id!r} appears twice")
         keys[key_id] = key
     return keys
+
+
+ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def role_name(name: str) -> str | None:
+    """A PostgreSQL role name we can quote safely (lower-case letters, digits and underscores)."""
+    value = raw(name)
+    if value is not None and not ROLE_NAME.match(value):
+        raise SettingsError(name, f"expected a role name of lower-case letters, digits and underscores, got {value!r}")
+    return value
 
 
 def name_list(name: str) -> tuple[str, ...] | None:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
 
 from mlconnector.platform.errors import SettingsError
 from mlconnector.platform.redaction import Secret
@@ -61,6 +62,13 @@ class DatabaseSettings:
     auto_migrate: bool
     """``MLC_AUTO_MIGRATE``: migrate the schema at start-up. Default: on for SQLite (the embedded default), off for
     PostgreSQL, where an un-migrated schema stops start-up and ``mlc db upgrade`` (a Helm hook) migrates it."""
+    runtime_role: str | None
+    """``MLC_DB_RUNTIME_ROLE``: on PostgreSQL, the role ``DATABASE_URL`` connects as. Every ``mlc db upgrade`` (run as
+    the owner) grants it exactly what the app needs: ``USAGE`` on the schema, ``SELECT, INSERT, UPDATE, DELETE`` on
+    every table (``SELECT`` only on ``alembic_version``), sequence use, and the same by default for tables created
+    later. Create the role yourself, ``CREATE ROLE mlc_app LOGIN PASSWORD '…' NOSUPERUSER NOBYPASSRLS`` — never
+    the owner and never BYPASSRLS, so row-level security applies to it. Default: the user in ``DATABASE_URL`` when
+    it differs from the user in ``DATABASE_OWNER_URL``; otherwise no grants are made."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,7 +84,16 @@ class DatabaseSettings:
             owner_url=owner,
             pool_size=_env.integer("MLC_DB_POOL_SIZE", 10, minimum=1, maximum=200),
             auto_migrate=_env.boolean("MLC_AUTO_MIGRATE", url.startswith("sqlite")),
+            runtime_role=_env.role_name("MLC_DB_RUNTIME_ROLE") or _distinct_runtime_user(url, owner),
         )
+
+
+def _distinct_runtime_user(url: str, owner_url: str) -> str | None:
+    """The runtime URL's user, when PostgreSQL and it is not the owner's (then the owner must grant it access)."""
+    runtime, owner = make_url(url), make_url(owner_url)
+    if runtime.get_backend_name() != "postgresql" or not runtime.username or runtime.username == owner.username:
+        return None
+    return runtime.username
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date
@@ -194,3 +195,84 @@ class DeferredSink(TestSink):
     async def deliver(self, context: SinkContext, plan: Plan) -> Outcome:
         DeferredSink.queued.append(plan.document_key)
         return Outcome(status="deferred")
+
+
+class StoreSource(TestSource):
+    """``TestSource`` without its own tables, routes, commands or jobs: for apps running on the core schema."""
+
+    __test__ = False
+
+    def migrations(self) -> Path | None:
+        return None
+
+    def routes(self) -> Sequence[Any]:
+        return ()
+
+    def cli(self) -> Sequence[click.Command]:
+        return ()
+
+    def jobs(self) -> Sequence[JobHandler]:
+        return ()
+
+
+class OtherStoreSource(StoreSource):
+    """A second source plugin: a tenant may connect only one source at a time."""
+
+    __test__ = False
+    name: ClassVar[str] = "othershop"
+    title: ClassVar[str] = "Other shop"
+
+
+PROBE_PASSWORD = "correct-horse-9"
+
+
+class ProbeSink(TestSink):
+    """A sink whose ``check`` answers according to ``host``, to exercise every kind of ping outcome — including a
+    misbehaving plugin that echoes or raises with its secret (the core must mask it)."""
+
+    __test__ = False
+    name: ClassVar[str] = "probesink"
+    title: ClassVar[str] = "Probe sink"
+    config_schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "host": {"type": "string", "maxLength": 200},
+            "store_code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+            "credentials": {
+                "type": "object",
+                "properties": {"password": {"type": "string", "secret": True, "minLength": 8}},
+                "required": ["password"],
+                "additionalProperties": False,
+            },
+        },
+        "required": ["host", "credentials"],
+        "additionalProperties": False,
+    }
+
+    async def check(self, config: Mapping[str, Any]) -> CheckResult:
+        host = config["host"]
+        password = config["credentials"]["password"]
+        if host == "slow.example":
+            await asyncio.sleep(60)
+        if host == "crash.example":
+            raise RuntimeError(f"socket closed while sending {password.reveal()}")
+        if host == "leaky.example":
+            return CheckResult.failure("bad_credentials", f"password {password.reveal()} was refused")
+        if host == "tls.example":
+            return CheckResult.failure("tls", "The certificate of tls.example is not trusted; install a valid one.")
+        if password.reveal() != PROBE_PASSWORD:
+            return CheckResult.failure("bad_credentials", "QuickBooks refused the password; type it again.")
+        return CheckResult.success(f"Connected to {host}.")
+
+
+def account_plugins() -> Any:
+    """The plugins the accounts tests install: a source with a secret ``token`` and a sink with a nested secret."""
+    from mlconnector.platform.plugins.discovery import load_plugins
+
+    return load_plugins(
+        entries=[
+            entry("testplug", "mlc_testing.plugins:StoreSource"),
+            entry("probesink", "mlc_testing.plugins:ProbeSink"),
+            entry("othershop", "mlc_testing.plugins:OtherStoreSource"),
+        ]
+    )

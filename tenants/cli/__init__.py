@@ -1,0 +1,1 @@
+"""Operator commands of the tenants area: ``mlc tenant``, ``mlc token``, ``mlc connection``."""
