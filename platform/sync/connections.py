@@ -1,23 +1,19 @@
-"""Which source and sink a tenant uses, and with what connection config.
+"""Which source and sink a tenant uses, and with what connection config (secret fields as ``Secret``).
 
-Connections (with their vault-held secrets) belong to the tenants package; it registers a resolver here at
-import, so the engine asks one question — "what is this tenant's sink?" — without knowing how it is stored.
-Until a resolver is registered (or when it knows none), a tenant's sink is the one it has settings for, with an
-empty connection config.
+Connections and their vault-held secrets belong to the tenants package; the engine reads them here, inside the
+caller's tenant-bound transaction.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.plugins.discovery import PluginSet
-from mlconnector.platform.sync.models import SinkSettingsRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,29 +23,15 @@ class Connection:
     """Secret fields as ``Secret``."""
 
 
-Resolver = Callable[[AsyncSession, uuid.UUID, str], Awaitable[Connection | None]]
-_resolver: Resolver | None = None
-
-
-def set_connection_resolver(resolver: Resolver | None) -> None:
-    """Install the function answering ``(session, tenant_id, "source"|"sink") -> Connection | None``."""
-    global _resolver
-    _resolver = resolver
-
-
 async def connection_for(
-    session: AsyncSession, plugins: PluginSet, tenant_id: uuid.UUID, role: str
+    session: AsyncSession, plugins: PluginSet, tenant_id: uuid.UUID, role: Literal["source", "sink"]
 ) -> Connection | None:
-    if _resolver is not None:
-        found = await _resolver(session, tenant_id, role)
-        if found is not None:
-            return found
-    if role != "sink":
+    """The tenant's connection of this kind, if one is set up and its plugin is loaded here."""
+    from mlconnector.tenants.repositories import connections
+    from mlconnector.tenants.services.connections import connection_config
+
+    row = await connections.by_kind(session, tenant_id, role)
+    if row is None or row.plugin not in plugins:
         return None
-    names = (
-        await session.execute(select(SinkSettingsRow.sink).where(SinkSettingsRow.tenant_id == tenant_id))
-    ).scalars()
-    for name in names:
-        if name in plugins:
-            return Connection(plugin=name)
-    return None
+    config = await connection_config(session, plugins.get(row.plugin))
+    return Connection(plugin=row.plugin, config=config or {})

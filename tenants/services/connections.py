@@ -168,10 +168,23 @@ async def set_connection(
             sealed = await seal_secret(session, keyring, connection_id, path, secret.reveal())
             await connections.put_secret(session, tenant_id, connection_id, path, sealed)
         await connections.drop_secrets_except(session, tenant_id, connection_id, paths)
+        await _start_syncing(session, tenant_id, plugin)
         session.expire_all()
         row = await connections.by_plugin(session, tenant_id, plugin.name)
         assert row is not None
         return _view(plugin, row, await connections.secrets_of(session, tenant_id, connection_id))
+
+
+async def _start_syncing(session: AsyncSession, tenant_id: uuid.UUID, plugin: Plugin) -> None:
+    """A source connection starts the tenant's scheduled reads; a sink connection releases documents that were
+    held only because no books were connected."""
+    from mlconnector.platform.sync import actions
+    from mlconnector.platform.sync.reading import ensure_read_schedule
+
+    if plugin.kind == "source":
+        await ensure_read_schedule(session, tenant_id)
+    else:
+        await actions.retry_held(session, actor="system", code="no_sink")
 
 
 async def list_connections(database: Database, plugins: PluginSet, tenant_id: uuid.UUID) -> list[ConnectionView]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 from mlc_testing.asyncio_thread import run
-from mlc_testing.tenants import make_tenant
+from mlc_testing.tenants import connect, make_tenant
 
 from mlconnector.platform.cli.app import build_cli
 from mlconnector.platform.db.engine import Database
@@ -64,6 +64,7 @@ async def _seed(url: str, plugins) -> None:
 
     database = Database(url)
     tenant = await make_tenant(database, "acme")
+    await connect(database, tenant, "testdeferred")
     async with database.session(tenant) as session:
         await save_settings(session, plugins.get("testdeferred"), {"held_skus": ["SKU-9"]}, actor="test")
         records = [

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from mlc_testing import plugins as testplug
 from mlc_testing.engine import FAST_JOBS, documents_by_key, wait_for_documents
-from mlc_testing.tenants import make_tenant
+from mlc_testing.tenants import connect, make_tenant
 from sqlalchemy import text
 
 from mlconnector.platform.documents import CreditMemo, Invoice, Party
@@ -35,6 +35,7 @@ def engine(make_settings, database_url, test_plugins):
 
 
 async def _use_sink(database, tenant, sink, **settings) -> None:
+    await connect(database, tenant, sink)
     async with database.session(tenant) as session:
         await save_settings(session, _plugin(sink), settings, actor="test")
 
@@ -252,3 +253,23 @@ async def test_books_that_total_differently_are_held_with_the_difference(engine,
     row = (await wait_for_documents(database, tenant, {"invoice:1:600": "held"}))["invoice:1:600"]
     assert row.hold_code == "total_mismatch" and "(+0.01)" in row.hold_reason
     assert row.external_ids == {"TxnID": "9-1"}
+
+
+async def test_connecting_the_books_releases_what_waited_for_them(engine, database) -> None:
+    tenant = await make_tenant(database)
+    await ingest(database, testplug.TestSource(), tenant, "order", config=CONFIG)
+    await wait_for_documents(database, tenant, {key: "held" for key in ORDERS})
+    await connect(database, tenant, "testsink")
+    await wait_for_documents(database, tenant, ORDERS)
+
+
+async def test_a_source_connection_starts_scheduled_reads(database, test_plugins) -> None:
+    from sqlalchemy import select
+
+    from mlconnector.platform.jobs.models import Schedule
+
+    tenant = await make_tenant(database)
+    await connect(database, tenant, "testplug", CONFIG)
+    async with database.system_session() as session:
+        schedule = (await session.execute(select(Schedule).where(Schedule.tenant_id == tenant))).scalar_one()
+    assert (schedule.kind, schedule.interval_seconds, schedule.enabled) == ("sync.read", 300, True)
