@@ -7,7 +7,7 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from mlc_testing.databases import BACKENDS, _admin, sqlite_url
+from mlc_testing.databases import BACKENDS, _admin, installed_plugin_migrations, sqlite_url
 from sqlalchemy import inspect
 
 from mlconnector.platform.db import migrate
@@ -52,7 +52,8 @@ async def test_upgrade_downgrade_upgrade(empty_url: str) -> None:
 
 
 async def test_models_match_the_migrations(empty_url: str) -> None:
-    await migrate.upgrade(empty_url)
+    """Core and installed plugins alike: loading the plugins imports their models into ``Base.metadata``."""
+    await migrate.upgrade(empty_url, installed_plugin_migrations())
     import_all_models()
     engine = build_engine(empty_url, null_pool=True)
     async with engine.connect() as connection:

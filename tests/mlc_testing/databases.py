@@ -2,7 +2,8 @@
 
 ``database_url`` is parametrised: every test that uses it runs on the embedded SQLite default and on PostgreSQL.
 SQLite tests get a copy of a file migrated once; PostgreSQL tests share one database per run, migrated once and
-emptied before each test.
+emptied before each test. They hold the core's tables only; a plugin's tests add its branch on top
+(``installed_plugin_migrations`` lists what ``mlc db upgrade`` would apply besides the core).
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from sqlalchemy import text
 from mlc_testing.asyncio_thread import run
 from mlconnector.platform.db import migrate
 from mlconnector.platform.db.engine import Database, build_engine
+from mlconnector.platform.plugins.discovery import load_plugins
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
+
+
+def installed_plugin_migrations() -> list[Path]:
+    """The migration folders of every installed plugin (what ``mlc db upgrade`` applies besides the core)."""
+    return load_plugins().migration_folders()
 
 
 @pytest.fixture(scope="session")
