@@ -22,4 +22,9 @@ for _name in ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "PUBLIC_BASE_UR
 os.environ["MLC_DATA_DIR"] = _SCRATCH
 os.environ["MLC_ENV_FILE"] = os.path.join(_SCRATCH, "no.env")
 
-pytest_plugins = ["mlc_testing.services", "mlc_testing.databases", "mlc_testing.settings"]
+pytest_plugins = [
+    "mlc_testing.services",
+    "mlc_testing.databases",
+    "mlc_testing.settings",
+    "mlc_testing.plugin_fixtures",
+]

@@ -8,6 +8,8 @@ from mlconnector.platform.cli.db import db
 from mlconnector.platform.cli.jobs import jobs
 from mlconnector.platform.cli.plugins import plugins_command
 from mlconnector.platform.cli.serve import serve
+from mlconnector.platform.cli.settings import settings_group
+from mlconnector.platform.cli.sync import sync
 from mlconnector.platform.cli.worker import worker
 
 
@@ -52,7 +54,7 @@ def build_cli() -> click.Group:
         REDIS_URL for PostgreSQL + Redis with separate `mlc worker` processes.
         """
 
-    for command in (serve, worker, db, jobs, plugins_command):
+    for command in (serve, worker, db, jobs, plugins_command, sync, settings_group):
         cli.add_command(command)
     return cli
 

@@ -25,6 +25,7 @@ from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
+from mlconnector.platform.sync.audit import record_audit
 from mlconnector.platform.sync.ingest import IngestReport, ingest
 from mlconnector.platform.sync.outcomes import report_outcome
 from mlconnector.platform.sync.records import StoredSummary, store_records
@@ -66,6 +67,7 @@ __all__ = [
     "isolate_tenant_table",
     "new_id",
     "public_view",
+    "record_audit",
     "release_tenant_table",
     "report_outcome",
     "secret_fields",

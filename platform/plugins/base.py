@@ -127,6 +127,10 @@ class SinkPlugin(Plugin):
     kind: ClassVar[Literal["source", "sink"]] = "sink"
     accepts: ClassVar[frozenset[str]] = frozenset()
     """The document types this sink posts (``customer``, ``invoice``, ``payment``, ``credit_memo``, ``order``)."""
+    settings_schema: ClassVar[Mapping[str, Any]] = {"type": "object"}
+    """JSON Schema of the tenant's posting settings for this sink (accounting choices). Defaults come from the
+    schema's ``default`` keywords; the engine hands the merged settings to ``plan``/``deliver`` as
+    ``context.settings``."""
 
     async def plan(self, context: SinkContext, document: Document) -> Plan:
         """Hook ``plan``: the exact operations that would post ``document``, in dependency order, or the holds

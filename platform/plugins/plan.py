@@ -50,3 +50,6 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
     external_ids: dict[str, str] = {}
     holds: tuple[Hold, ...] = ()
     error: str | None = None
+    totals: dict[str, str] = {}
+    """Totals as the outside system computed them (``total``, ``subtotal``, ``tax``… as decimal strings), so the
+    engine can reconcile them with the document and report variances."""

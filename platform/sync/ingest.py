@@ -29,6 +29,7 @@ class IngestReport:
     records: int = 0
     new: int = 0
     changed: int = 0
+    queued: int = 0
     cursor: str | None = None
 
 
@@ -62,13 +63,14 @@ async def ingest(
     report = IngestReport(stream=stream, cursor=stored_cursor)
     async for batch in read_batches(source, context, stream, start_cursor if backfill else stored_cursor):
         async with database.session(tenant_id) as session:
-            summary = await store_records(session, source.name, batch.records)
+            summary = await store_records(session, source.name, batch.records, source=source)
             if save:
                 await save_cursor(session, source.name, stream, batch.cursor, len(batch.records))
         report.batches += 1
         report.records += len(batch.records)
         report.new += len(summary.new)
         report.changed += len(summary.changed)
+        report.queued += summary.queued
         report.cursor = batch.cursor
         if progress is not None:
             progress(report)

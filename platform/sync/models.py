@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mlconnector.platform.db.base import Base, TenantScoped, new_id
@@ -69,3 +70,90 @@ class SinkOutcomeRow(TenantScoped, Base):
     """The full :class:`Outcome` (external ids, holds, error)."""
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DocumentRow(TenantScoped, Base):
+    """A canonical document and where it stands on its way into the books.
+
+    States: ``pending`` (to plan), ``waiting`` (on ``waiting_on``, e.g. its invoice), ``held`` (needs a person:
+    ``hold_reason``), ``queued`` (handed to a deferred sink), ``posted``, ``failed``, ``skipped`` (a person chose
+    not to post it), ``informational`` (the tenant's sink does not post this type, e.g. orders).
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "key", name="uq_documents_tenant_id_key"),
+        Index("ix_documents_tenant_id_state", "tenant_id", "state"),
+        Index("ix_documents_tenant_id_number", "tenant_id", "number"),
+        Index("ix_documents_tenant_id_order_number", "tenant_id", "order_number"),
+        Index("ix_documents_tenant_id_waiting_on", "tenant_id", "waiting_on"),
+        Index("ix_documents_tenant_id_document_date", "tenant_id", "document_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(40))
+    record_key: Mapped[str] = mapped_column(String(255))
+    number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    order_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    document_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    grand_total: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    """The encoded canonical document (``encode_document``)."""
+    content_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    sink: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    waiting_on: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    hold_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    hold_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    hold_subject: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    external_ids: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    sink_totals: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    """Totals as the sink's books computed them (for reconciliation and the variance report)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEvent(TenantScoped, Base):
+    """One step of one document, appended and never changed (the database refuses UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_tenant_id_number", "tenant_id", "number"),
+        Index("ix_audit_events_tenant_id_order_number", "tenant_id", "order_number"),
+        Index("ix_audit_events_tenant_id_document_key", "tenant_id", "document_key"),
+        Index("ix_audit_events_tenant_id_at", "tenant_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    """``system``, ``user:<id>``, ``token:<id>`` or ``operator``."""
+    action: Mapped[str] = mapped_column(String(40))
+    document_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    order_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    source_ids: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    sink_ids: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    request: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The raw request sent outside (qbXML), when there was one."""
+    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SinkSettingsRow(TenantScoped, Base):
+    """A tenant's posting settings for its sink (validated against the sink's ``settings_schema``)."""
+
+    __tablename__ = "sink_settings"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    sink: Mapped[str] = mapped_column(String(40), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80), default="system")

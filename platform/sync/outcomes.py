@@ -6,6 +6,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
+from mlconnector.platform.jobs.queue import enqueue
 from mlconnector.platform.plugins.plan import Outcome
 from mlconnector.platform.sync.models import SinkOutcomeRow
 
@@ -18,13 +19,13 @@ async def report_outcome(session: AsyncSession, *, sink: str, document_key: str,
     tenant_id = tenancy.require_tenant(session.sync_session)
     if outcome.status == "deferred":
         raise ValueError("report a final outcome (posted, held or failed), not 'deferred'")
-    session.add(
-        SinkOutcomeRow(
-            tenant_id=tenant_id,
-            sink=sink,
-            document_key=document_key,
-            status=outcome.status,
-            outcome=msgspec.to_builtins(outcome),
-        )
+    row = SinkOutcomeRow(
+        tenant_id=tenant_id,
+        sink=sink,
+        document_key=document_key,
+        status=outcome.status,
+        outcome=msgspec.to_builtins(outcome),
     )
+    session.add(row)
     await session.flush()
+    await enqueue(session, "sync.settle", tenant_id=tenant_id, dedup_key=f"settle:{tenant_id}:{row.id}")

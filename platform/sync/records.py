@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
 from mlconnector.platform.db.types import utcnow
+from mlconnector.platform.plugins.base import SourcePlugin
 from mlconnector.platform.plugins.records import SourceRecord
 from mlconnector.platform.sync.models import SourceRecordRow
 
@@ -31,9 +32,11 @@ class StoredSummary:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    queued: int = 0
+    """Documents that need posting as a result (filled by :func:`store_records`)."""
 
 
-async def store_records(session: AsyncSession, source_name: str, records: Sequence[SourceRecord]) -> StoredSummary:
+async def save_records(session: AsyncSession, source_name: str, records: Sequence[SourceRecord]) -> StoredSummary:
     """Store records for the session's tenant in the caller's transaction. A key seen twice in one call keeps the
     last version; re-storing identical content changes nothing but ``last_seen_at``."""
     tenant_id = tenancy.require_tenant(session.sync_session)
@@ -107,3 +110,21 @@ def _new_row(tenant_id: uuid.UUID, source_name: str, record: SourceRecord, diges
         last_seen_at=now,
         changed_at=now,
     )
+
+
+async def store_records(
+    session: AsyncSession, source_name: str, records: Sequence[SourceRecord], *, source: SourcePlugin | None = None
+) -> StoredSummary:
+    """Store records for the session's tenant and, for each new or changed one, normalise it and queue the
+    posting of its documents — all in the caller's transaction."""
+    from mlconnector.platform.bootstrap import current_plugins
+    from mlconnector.platform.sync.accept import accept_records
+
+    summary = await save_records(session, source_name, records)
+    touched = set(summary.new) | set(summary.changed)
+    if touched:
+        plugin = source or current_plugins().get(source_name)
+        if not isinstance(plugin, SourcePlugin):
+            raise TypeError(f"{source_name!r} is not a source plugin")
+        summary.queued = await accept_records(session, plugin, [r for r in records if r.key in touched])
+    return summary

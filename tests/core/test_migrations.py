@@ -15,7 +15,17 @@ from mlconnector.platform.db.base import Base
 from mlconnector.platform.db.engine import build_engine
 from mlconnector.platform.db.models import import_all_models
 
-CORE_TABLES = {"tenants", "jobs", "schedules", "source_records", "read_cursors", "sink_outcomes"}
+CORE_TABLES = {
+    "tenants",
+    "jobs",
+    "schedules",
+    "source_records",
+    "read_cursors",
+    "sink_outcomes",
+    "documents",
+    "audit_events",
+    "sink_settings",
+}
 
 
 @pytest.fixture(params=BACKENDS)

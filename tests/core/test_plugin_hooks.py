@@ -128,7 +128,7 @@ async def test_hook_migrations(tmp_path) -> None:
         assert "testplug_items" in await connection.run_sync(lambda c: inspect(c).get_table_names())
     await engine.dispose()
     await migrate.downgrade(url, "testplug@base", folders)
-    assert await migrate.database_heads(url) == migrate.code_heads(migrate.alembic_config())  # the core heads
+    assert await migrate.database_heads(url) == migrate.code_heads(migrate.alembic_config())
     await migrate.ensure_current(url)  # the core alone is current…
     with pytest.raises(StartupError, match="needs"):  # …but with the plugin installed, start-up refuses
         await migrate.ensure_current(url, folders)

@@ -20,7 +20,7 @@ async def _records(database, tenant_id) -> dict[str, SourceRecordRow]:
         return {row.key: row for row in rows}
 
 
-async def test_ingest_stores_every_record_then_resumes_from_its_cursor(database) -> None:
+async def test_ingest_stores_every_record_then_resumes_from_its_cursor(database, test_plugins) -> None:
     tenant = await make_tenant(database)
     seen = []
     report = await ingest(
@@ -33,7 +33,7 @@ async def test_ingest_stores_every_record_then_resumes_from_its_cursor(database)
     assert (again.records, again.new) == (0, 0)  # nothing after the stored cursor
 
 
-async def test_a_backfill_rereads_history_without_moving_the_cursor_back(database) -> None:
+async def test_a_backfill_rereads_history_without_moving_the_cursor_back(database, test_plugins) -> None:
     tenant = await make_tenant(database)
     await ingest(database, testplug.TestSource(), tenant, "order", config=CONFIG)
     report = await ingest(database, testplug.TestSource(), tenant, "order", config=CONFIG, start_cursor="2")
@@ -42,7 +42,7 @@ async def test_a_backfill_rereads_history_without_moving_the_cursor_back(databas
         assert await load_cursor(session, "testplug", "order") == "5"
 
 
-async def test_a_crash_between_batches_loses_and_duplicates_nothing(database, monkeypatch) -> None:
+async def test_a_crash_between_batches_loses_and_duplicates_nothing(database, monkeypatch, test_plugins) -> None:
     tenant = await make_tenant(database)
     source = testplug.TestSource()
     original = source.read
@@ -65,7 +65,7 @@ async def test_a_crash_between_batches_loses_and_duplicates_nothing(database, mo
     assert len(await _records(database, tenant)) == 5
 
 
-async def test_changed_content_is_noticed_and_identical_content_is_not(database) -> None:
+async def test_changed_content_is_noticed_and_identical_content_is_not(database, test_plugins) -> None:
     tenant = await make_tenant(database)
     record = SourceRecord(
         stream="order", key="order:1:9", source_id="9", updated_at=None, payload={"n": 9, "b": [1, 2]}
@@ -85,7 +85,7 @@ async def test_changed_content_is_noticed_and_identical_content_is_not(database)
     assert (await _records(database, tenant))["order:1:9"].revision == 2
 
 
-async def test_tenants_keep_their_own_copy_of_the_same_key(database) -> None:
+async def test_tenants_keep_their_own_copy_of_the_same_key(database, test_plugins) -> None:
     first, second = await make_tenant(database), await make_tenant(database)
     record = testplug.RECORDS[0]
     for tenant in (first, second):

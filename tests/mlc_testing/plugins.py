@@ -13,10 +13,11 @@ from typing import Any, ClassVar
 import click
 from litestar import get
 
-from mlconnector.platform.documents import Document, Order, Party
+from mlconnector.platform.documents import Document, Order, Party, decode_document
 from mlconnector.platform.plugins import (
     PLUGIN_API_VERSION,
     CheckResult,
+    Hold,
     JobHandler,
     Operation,
     Outcome,
@@ -90,6 +91,8 @@ class TestSource(SourcePlugin):
         return next((record for record in RECORDS if record.source_id == source_id), None)
 
     def normalize(self, record: SourceRecord) -> Sequence[Document]:
+        if "document" in record.payload:  # tests hand over a ready document
+            return [decode_document(record.payload["document"])]
         n = record.payload["n"]
         party = Party(key=f"guest:buyer{n}@example.com", email=f"buyer{n}@example.com", is_guest=True)
         total = Decimal(n * 10).quantize(Decimal("0.01"))
@@ -127,7 +130,7 @@ class TestSink(SinkPlugin):
     name: ClassVar[str] = "testsink"
     title: ClassVar[str] = "Test sink"
     plugin_api_version: ClassVar[str] = PLUGIN_API_VERSION
-    accepts: ClassVar[frozenset[str]] = frozenset({"order"})
+    accepts: ClassVar[frozenset[str]] = frozenset({"order", "invoice"})
     capabilities: ClassVar[frozenset[str]] = frozenset({"direct_delivery", "preview"})
     config_schema: ClassVar[Mapping[str, Any]] = {"type": "object", "properties": {}}
     delivered: ClassVar[list[str]] = []
@@ -159,3 +162,35 @@ class BadSchemaSource(TestSource):
 
 class NotAPlugin:
     pass
+
+
+class DeferredSink(TestSink):
+    """Like the QuickBooks sink: delivery only queues; the outcome is reported later through the inbox."""
+
+    __test__ = False
+    name: ClassVar[str] = "testdeferred"
+    title: ClassVar[str] = "Deferred test sink"
+    accepts: ClassVar[frozenset[str]] = frozenset({"order", "invoice", "credit_memo", "payment"})
+    capabilities: ClassVar[frozenset[str]] = frozenset({"deferred_delivery"})
+    settings_schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "held_skus": {"type": "array", "items": {"type": "string"}, "default": []},
+            "posting_style": {"enum": ["invoice_and_payment", "sales_receipt"], "default": "invoice_and_payment"},
+        },
+        "additionalProperties": False,
+    }
+    queued: ClassVar[list[str]] = []
+
+    async def plan(self, context: SinkContext, document: Document) -> Plan:
+        held = [line.sku for line in getattr(document, "lines", ()) if line.sku in context.settings["held_skus"]]
+        if held:
+            return Plan(
+                document_key=document.key,
+                holds=tuple(Hold(code="unmapped_sku", reason=f"SKU {sku} has no item", subject=sku) for sku in held),
+            )
+        return await super().plan(context, document)
+
+    async def deliver(self, context: SinkContext, plan: Plan) -> Outcome:
+        DeferredSink.queued.append(plan.document_key)
+        return Outcome(status="deferred")

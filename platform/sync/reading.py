@@ -1,0 +1,56 @@
+"""The ``sync.read`` job: read every stream of a tenant's source connection (scheduled, or on demand)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mlconnector.platform.bootstrap import current_plugins
+from mlconnector.platform.jobs import repository as jobs_repository
+from mlconnector.platform.jobs.context import JobContext
+from mlconnector.platform.jobs.errors import PermanentJobError
+from mlconnector.platform.plugins.base import SourcePlugin
+from mlconnector.platform.sync.connections import connection_for
+from mlconnector.platform.sync.ingest import ingest
+
+READ_JOB = "sync.read"
+DEFAULT_INTERVAL_SECONDS = 300
+
+
+def schedule_name(tenant_id: uuid.UUID) -> str:
+    return f"read:{tenant_id}"
+
+
+async def ensure_read_schedule(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    *,
+    interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+    enabled: bool = True,
+) -> None:
+    """Read the tenant's source every ``interval_seconds`` (each tick runs once across all workers)."""
+    await jobs_repository.upsert_schedule(
+        session,
+        name=schedule_name(tenant_id),
+        kind=READ_JOB,
+        interval_seconds=interval_seconds,
+        tenant_id=tenant_id,
+        enabled=enabled,
+    )
+
+
+async def read_tenant_source(context: JobContext) -> None:
+    """Ingest each stream the source declares (or the one in the payload), in its own transactions."""
+    assert context.tenant_id is not None
+    plugins = current_plugins()
+    async with context.database.session(context.tenant_id) as session:
+        connection = await connection_for(session, plugins, context.tenant_id, "source")
+    if connection is None:
+        raise PermanentJobError("this tenant has no source connection; connect Adobe Commerce first")
+    source = plugins.get(connection.plugin)
+    if not isinstance(source, SourcePlugin):
+        raise PermanentJobError(f"plugin {connection.plugin!r} is not a source")
+    streams = [context.payload["stream"]] if context.payload.get("stream") else list(source.streams)
+    for stream in streams:
+        await ingest(context.database, source, context.tenant_id, stream, config=connection.config)
