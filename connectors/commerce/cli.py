@@ -1,7 +1,7 @@
 """``mlc commerce …``: ping a store, backfill history, set up a tenant's webhook endpoint.
 
-Until tenants keep their connection config (the tenants work), commands take it from ``--config FILE`` (JSON
-following the plugin's config schema); ``TENANT`` is the tenant's id.
+``TENANT`` is a slug or a tenant id. The connection config is the tenant's own (its Adobe Commerce connection),
+or ``--config FILE`` (JSON following the plugin's config schema) to try one before saving it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from mlconnector.platform.plugins import (
     IngestReport,
     Secret,
     Settings,
+    SourceContext,
+    connection_config,
     ingest,
+    resolve_tenant,
     secret_fields,
     validate_config,
 )
@@ -35,11 +38,21 @@ if TYPE_CHECKING:
 BACKFILL_ORDER = ("customer", "order", "invoice", "credit_memo", "product")
 
 
-def _tenant(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise click.BadParameter("give the tenant's id (a UUID)", param_hint="TENANT") from None
+def _database() -> Database:
+    return Database(Settings.from_env().database.url, null_pool=True)
+
+
+async def _tenant_and_config(
+    plugin: AdobeCommerceSource, database: Database, reference: str, path: Path | None
+) -> tuple[uuid.UUID, dict[str, Any]]:
+    tenant_id = await resolve_tenant(database, reference)
+    if path is not None:
+        return tenant_id, _load_config(plugin, path)
+    async with database.session(tenant_id) as session:
+        config = await connection_config(session, tenant_id, plugin.name)
+    if config is None:
+        raise click.ClickException(f"tenant {reference!r} has no Adobe Commerce connection; give --config FILE")
+    return tenant_id, dict(config)
 
 
 def _load_config(plugin: AdobeCommerceSource, path: Path) -> dict[str, Any]:
@@ -76,8 +89,7 @@ def commerce_group(plugin: AdobeCommerceSource) -> click.Group:
         "--config",
         "config_path",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        required=True,
-        help="JSON file with the connection config (the plugin's schema).",
+        help="JSON file with a connection config (the plugin's schema); default: the tenant's connection.",
     )
 
     @click.group("commerce")
@@ -88,11 +100,18 @@ def commerce_group(plugin: AdobeCommerceSource) -> click.Group:
     @click.argument("tenant")
     @config_option
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-    def ping(tenant: str, config_path: Path, as_json: bool) -> None:
+    def ping(tenant: str, config_path: Path | None, as_json: bool) -> None:
         """One cheap authenticated call to the store; says precisely what is wrong."""
-        _tenant(tenant)
-        config = _load_config(plugin, config_path)
-        result = asyncio.run(plugin.check(config))
+
+        async def run() -> Any:
+            database = _database()
+            try:
+                _, config = await _tenant_and_config(plugin, database, tenant, config_path)
+            finally:
+                await database.dispose()
+            return await plugin.check(config)
+
+        result = asyncio.run(run())
         data = {"ok": result.ok, "problem": result.problem, "message": result.message, **dict(result.details)}
         _emit(as_json, data, f"{'ok' if result.ok else result.problem}: {result.message}")
         if not result.ok:
@@ -104,13 +123,13 @@ def commerce_group(plugin: AdobeCommerceSource) -> click.Group:
     @click.option("--since", "since_text", help="Only records changed on or after this date (UTC). Default: all.")
     @click.option("--stream", "streams", multiple=True, type=click.Choice(STREAMS), help="Default: every stream.")
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of a progress bar.")
-    def backfill(tenant: str, config_path: Path, since_text: str | None, streams: tuple[str, ...], as_json: bool):
+    def backfill(
+        tenant: str, config_path: Path | None, since_text: str | None, streams: tuple[str, ...], as_json: bool
+    ):
         """Read history into the database; incremental reads continue from where it ends."""
-        tenant_id = _tenant(tenant)
-        config = _load_config(plugin, config_path)
         since = _since(since_text)
         chosen = [stream for stream in BACKFILL_ORDER if not streams or stream in streams]
-        reports = asyncio.run(_backfill(plugin, tenant_id, config, since, chosen, as_json))
+        reports = asyncio.run(_backfill(plugin, tenant, config_path, since, chosen, as_json))
         if as_json:
             click.echo(json.dumps({"streams": [vars_of(report) for report in reports]}))
 
@@ -126,12 +145,11 @@ def commerce_group(plugin: AdobeCommerceSource) -> click.Group:
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
     def webhooks(tenant: str, io_client_id: str | None, public_key_path: Path | None, as_json: bool) -> None:
         """Create (or change) the tenant's webhook endpoint and print the URLs to register."""
-        tenant_id = _tenant(tenant)
         if not io_client_id and not public_key_path:
             raise click.UsageError("give --io-client-id, --public-key, or both")
         key = public_key_path.read_text(encoding="utf-8") if public_key_path else None
         settings = Settings.from_env()
-        endpoint_id = asyncio.run(_save_endpoint(settings, tenant_id, io_client_id, key))
+        endpoint_id = asyncio.run(_save_endpoint(settings, tenant, io_client_id, key))
         base = f"{settings.server.public_base_url.rstrip('/')}/connectors/commerce/webhooks/{endpoint_id}"
         data = {
             "endpoint_id": str(endpoint_id),
@@ -154,9 +172,10 @@ def vars_of(report: IngestReport) -> dict[str, Any]:
     }
 
 
-async def _save_endpoint(settings: Settings, tenant_id: uuid.UUID, io_client_id: str | None, key: str | None):
-    database = Database(settings.database.url, pool_size=1)
+async def _save_endpoint(settings: Settings, tenant: str, io_client_id: str | None, key: str | None) -> uuid.UUID:
+    database = Database(settings.database.url, null_pool=True)
     try:
+        tenant_id = await resolve_tenant(database, tenant)
         async with database.session(tenant_id) as session:
             endpoint = await save_endpoint(session, tenant_id, io_client_id=io_client_id, commerce_public_key=key)
         return endpoint.id
@@ -166,18 +185,19 @@ async def _save_endpoint(settings: Settings, tenant_id: uuid.UUID, io_client_id:
 
 async def _backfill(
     plugin: AdobeCommerceSource,
-    tenant_id: uuid.UUID,
-    config: Mapping[str, Any],
+    tenant: str,
+    config_path: Path | None,
     since: datetime | None,
     streams: list[str],
     quiet: bool,
 ) -> list[IngestReport]:
-    settings = Settings.from_env()
-    database = Database(settings.database.url, pool_size=2)
+    database = Database(Settings.from_env().database.url, pool_size=2)
     reports = []
     try:
+        tenant_id, config = await _tenant_and_config(plugin, database, tenant, config_path)
         for stream in streams:
-            total = await plugin.count(config, stream, since)
+            context = SourceContext(tenant_id=tenant_id, config=config, session=None, database=database)  # type: ignore[arg-type]
+            total = await plugin.count(config, stream, since, context=context)
             label = f"{stream:<12}"
             if quiet:
                 reports.append(

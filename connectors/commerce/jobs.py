@@ -1,8 +1,7 @@
-"""Background work: ``commerce.fetch`` reads one document a webhook hinted at; ``commerce.read`` reads streams
-incrementally (the per-tenant schedule, or an event that named no id).
+"""``commerce.fetch``: read again the one document a webhook hinted at, and store it (which queues its posting).
 
-Both need the tenant's connection config, which the plugin gets through its ``config_loader`` (the tenants'
-connection store provides it; until it does, a job without config is kept as a dead letter saying so).
+The tenant's connection config comes from the plugin's ``config_loader`` (by default the tenant's connection,
+through :func:`connection_config`). Scheduled reads are the engine's ``sync.read`` job, not this plugin's.
 """
 
 from __future__ import annotations
@@ -10,40 +9,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlconnector.connectors.commerce.errors import AuthenticationFailed, RetriesExhausted
-from mlconnector.connectors.commerce.records import CREDIT_MEMO, CUSTOMER, INVOICE, ORDER, PRODUCT
-from mlconnector.connectors.commerce.webhooks.routes import FETCH_JOB, READ_JOB
+from mlconnector.connectors.commerce.webhooks.routes import FETCH_JOB
 from mlconnector.platform.plugins import (
     JobContext,
     JobHandler,
     PermanentJobError,
     RetryJob,
     SourceContext,
-    ingest,
     store_records,
 )
 
 if TYPE_CHECKING:
     from mlconnector.connectors.commerce.plugin import AdobeCommerceSource
 
-READ_ORDER = (CUSTOMER, ORDER, INVOICE, CREDIT_MEMO, PRODUCT)
-"""Customers before the documents that name them; products last (they only feed SKU-mapping suggestions)."""
-
-
-async def _config(plugin: AdobeCommerceSource, context: JobContext) -> dict:
-    config = await plugin.config_loader(context)
-    if config is None:
-        raise PermanentJobError("no Adobe Commerce connection is configured for this tenant")
-    return dict(config)
-
 
 def job_handlers(plugin: AdobeCommerceSource) -> list[JobHandler]:
     async def fetch(context: JobContext) -> None:
+        assert context.tenant_id is not None
         stream, source_id = context.payload["stream"], str(context.payload["source_id"])
+        config = await plugin.config_loader(context)
+        if config is None:
+            raise PermanentJobError("this tenant has no Adobe Commerce connection; connect the store first")
         source = SourceContext(
-            tenant_id=context.tenant_id,  # type: ignore[arg-type]
-            config=await _config(plugin, context),
-            session=context.session,
-            database=context.database,
+            tenant_id=context.tenant_id, config=config, session=context.session, database=context.database
         )
         try:
             record = await plugin.fetch(source, stream, source_id)
@@ -52,17 +40,6 @@ def job_handlers(plugin: AdobeCommerceSource) -> list[JobHandler]:
         except AuthenticationFailed as error:
             raise PermanentJobError(str(error)) from error
         if record is not None:
-            await store_records(context.session, plugin.name, [record])
+            await store_records(context.session, plugin.name, [record], source=plugin)
 
-    async def read(context: JobContext) -> None:
-        config = await _config(plugin, context)
-        streams = context.payload.get("streams") or list(READ_ORDER)
-        for stream in streams:
-            try:
-                await ingest(context.database, plugin, context.tenant_id, stream, config=config)  # type: ignore[arg-type]
-            except RetriesExhausted as error:
-                raise RetryJob(error.retry_after or 60) from error
-            except AuthenticationFailed as error:
-                raise PermanentJobError(str(error)) from error
-
-    return [JobHandler(FETCH_JOB, fetch, max_attempts=8), JobHandler(READ_JOB, read, max_attempts=5)]
+    return [JobHandler(FETCH_JOB, fetch, max_attempts=8)]

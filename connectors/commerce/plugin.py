@@ -41,6 +41,7 @@ from mlconnector.platform.plugins import (
     SourceContext,
     SourcePlugin,
     SourceRecord,
+    connection_config,
 )
 
 CHECK_POLICY = RetryPolicy(attempts=2, base_delay=0.2, max_delay=1.0, max_retry_after=5.0)
@@ -50,9 +51,10 @@ ConfigLoader = Callable[[JobContext], Awaitable[Mapping[str, Any] | None]]
 SealerFactory = Callable[[Database, Any], Sealer]
 
 
-async def no_connection_config(context: JobContext) -> Mapping[str, Any] | None:
-    """Until the tenants' connection store is wired in, background jobs have no config to read with."""
-    return None
+async def tenant_connection_config(context: JobContext) -> Mapping[str, Any] | None:
+    """The tenant's Adobe Commerce connection, as the tenants' connection store keeps it."""
+    assert context.tenant_id is not None
+    return await connection_config(context.session, context.tenant_id, AdobeCommerceSource.name)
 
 
 class AdobeCommerceSource(SourcePlugin):
@@ -69,7 +71,7 @@ class AdobeCommerceSource(SourcePlugin):
         transport: httpx.AsyncBaseTransport | None = None,
         token_store: TokenStore | None = None,
         sealer_factory: SealerFactory | None = None,
-        config_loader: ConfigLoader = no_connection_config,
+        config_loader: ConfigLoader = tenant_connection_config,
         io_keys: PublicKeys | None = None,
         wiring: Wiring | None = None,
     ) -> None:
@@ -106,6 +108,9 @@ class AdobeCommerceSource(SourcePlugin):
             connection = parse_connection(config)
         except ConfigError as error:
             return CheckResult.failure("invalid_config", f"The setting {error}.")
+        return _masked(await self._check(connection), connection)
+
+    async def _check(self, connection: Connection) -> CheckResult:
         timeout = min(connection.request_timeout_seconds, CHECK_TIMEOUT_SECONDS)
         connection = _with_timeout(connection, timeout)
         server_date = None
@@ -169,6 +174,27 @@ class AdobeCommerceSource(SourcePlugin):
         from mlconnector.connectors.commerce.jobs import job_handlers
 
         return job_handlers(self)
+
+
+def _masked(result: CheckResult, connection: Connection) -> CheckResult:
+    """The store's own error text is quoted in some results; a store echoing a credential must not leak it."""
+    secrets = [
+        secret.reveal()
+        for secret in (
+            connection.consumer_secret,
+            connection.access_token,
+            connection.access_token_secret,
+            connection.ims_client_secret,
+        )
+        if secret is not None and secret.reveal()
+    ]
+
+    def mask(text: str) -> str:
+        for value in sorted(secrets, key=len, reverse=True):
+            text = text.replace(value, "********")
+        return text
+
+    return CheckResult(result.ok, mask(result.message), result.problem, {k: mask(v) for k, v in result.details.items()})
 
 
 def _with_timeout(connection: Connection, seconds: int) -> Connection:

@@ -53,3 +53,16 @@ async def connection_for(
         if name in plugins:
             return Connection(plugin=name)
     return None
+
+
+async def connection_config(session: AsyncSession, tenant_id: uuid.UUID, plugin: str) -> Mapping[str, Any] | None:
+    """The tenant's connection config for ``plugin`` (secret fields as ``Secret``), or ``None`` when the tenant
+    has no connection to it. For a plugin's own background jobs (a webhook's fetch)."""
+    from mlconnector.platform.bootstrap import current_plugins
+
+    plugins = current_plugins()
+    for role in ("source", "sink"):
+        found = await connection_for(session, plugins, tenant_id, role)
+        if found is not None and found.plugin == plugin:
+            return found.config
+    return None

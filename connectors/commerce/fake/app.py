@@ -30,6 +30,7 @@ import string
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import unquote
@@ -107,8 +108,10 @@ class FakeCommerce:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.flavor = flavor
-        self.catalog = catalog or Catalog()
         self.clock = clock
+        """The store's clock (epoch seconds): its ``Date`` header, OAuth timestamp checks, IMS expiry, and the
+        ``updated_at`` of what it changes."""
+        self.catalog = catalog or Catalog(clock=lambda: datetime.fromtimestamp(self.clock(), UTC))
         self.oauth = OAuthVerifier(clock=lambda: self.clock())
         self.ims = FakeIms(clock=lambda: self.clock())
         self.faults = FaultPlan()
@@ -179,7 +182,14 @@ class FakeCommerce:
                 raw = fault.body if fault.body is not None else json.dumps({"message": "Too Many Requests"}).encode()
                 return Answer(fault.status, None, extra, raw=raw, content_type=fault.content_type)
         if path == "/ims/token/v3" and scope["method"] == "POST":
-            status, token_body = self.ims.issue(body)
+            self.ims.in_flight += 1
+            self.ims.max_in_flight = max(self.ims.max_in_flight, self.ims.in_flight)
+            try:
+                if self.ims.latency:
+                    await asyncio.sleep(self.ims.latency)
+                status, token_body = self.ims.issue(body)
+            finally:
+                self.ims.in_flight -= 1
             return Answer(status, token_body)
         route = self._rest_route(unquote(path), headers)
         if isinstance(route, Answer):

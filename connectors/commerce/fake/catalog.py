@@ -675,6 +675,15 @@ class Catalog:
 
     # --- changes while a client pages ------------------------------------------------------------------------
 
+    def insert_orders(self, count: int, when: datetime | None = None, *, store_id: int = 1) -> list[Row]:
+        """New orders placed ``when`` (now by default): shoppers checking out while a client pages."""
+        moment = when or self.clock()
+        rng = random.Random(len(self.orders))  # noqa: S311 - reproducible test data, not secrets
+        return [
+            self.add_generated_order(store_id, [OrderLine(rng.choice(self.sellable), 1)], moment, rng=rng)
+            for _ in range(count)
+        ]
+
     def touch_order(self, entity_id: int, when: datetime | None = None) -> None:
         """Save an order again (a status change, a comment): only ``updated_at`` moves."""
         self.orders[entity_id].fields["updated_at"] = stamp(when or self.clock())

@@ -37,6 +37,8 @@ class FakeIms:
     expires_in: int = 86399
     clock: Callable[[], float] = time.time
     tokens: dict[str, IssuedToken] = field(default_factory=dict)
+    latency: float = 0.0
+    """Seconds before the token endpoint answers (to make concurrent refreshes overlap, if a client allowed it)."""
     requests: int = 0
     in_flight: int = 0
     max_in_flight: int = 0

@@ -4,8 +4,10 @@ Invoice ``state`` (NOTES §4.5): 1 open (authorised, not captured), 2 paid, 3 ca
 payment. For offline methods (check, bank transfer) Magento marks the invoice paid as soon as the merchant
 creates it: the merchant declared it paid, which is what the books record.
 
-The payment is dated by the invoice's ``updated_at``: an invoice created open and captured days later changes
-state then, and the money arrived then — dating it by ``created_at`` could drop it into a closed period.
+The payment is dated like its invoice (``created_at``, in the store's time zone). REST does not say when an
+invoice created open was captured later; its ``updated_at`` moves with every later save (a comment, the e-mail
+flag), and a payment whose date moved after posting would be held as edited. So a late capture is dated on the
+invoice's day — a known limitation, stated here rather than guessed around.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def _payment(
         number=str(invoice["increment_id"]),
         invoice_key=invoice_document_key,
         store_id=store.store_id,
-        date=local_date(invoice.get("updated_at") or invoice.get("created_at"), store.zone),
+        date=local_date(invoice.get("created_at"), store.zone),
         currency=store.currency,
         amount=header_totals(invoice, shipping_hidden_tax_included=True).grand_total,
         customer=customer,

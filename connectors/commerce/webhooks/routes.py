@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler
 
 log = structlog.get_logger(__name__)
-FETCH_JOB, READ_JOB = "commerce.fetch", "commerce.read"
+FETCH_JOB = "commerce.fetch"
+READ_JOB = "sync.read"
+"""The engine's read of a tenant's source (one stream when the payload names it)."""
 
 
 async def _endpoint(database: Database, endpoint_id: uuid.UUID) -> Endpoint:
@@ -55,7 +57,7 @@ async def queue_reads(database: Database, tenant_id: uuid.UUID, delivery_id: str
     async with database.session(tenant_id) as session:
         for target in found:
             if target.source_id is None:
-                kind, payload = READ_JOB, {"streams": [target.stream]}
+                kind, payload = READ_JOB, {"stream": target.stream}
             else:
                 kind, payload = FETCH_JOB, {"stream": target.stream, "source_id": target.source_id}
             dedup = f"{kind}:{tenant_id}:{delivery_id}:{target.stream}:{target.source_id or '*'}"[:255]
