@@ -151,6 +151,10 @@ def diagnose_exception(error: BaseException, connection: Connection) -> CheckRes
             f"The secure connection to {connection.base_url} failed: its TLS certificate is not valid for that name "
             "or not issued by a trusted authority. Fix the certificate, or check the address.",
         )
+    if isinstance(error, RetriesExhausted) and error.__cause__ is None:
+        return CheckResult.failure(
+            "unreachable", f"The store kept failing ({error}). It may be down or in maintenance; try again later."
+        )
     if isinstance(error, httpx.HTTPError | RetriesExhausted):
         cause = error.__cause__ or error
         return CheckResult.failure(

@@ -55,6 +55,15 @@ def is_tls_error(error: BaseException) -> bool:
     return False
 
 
+def _said(response: httpx.Response) -> str:
+    """What the store said with an error status, for the message (``""`` when it said nothing readable)."""
+    try:
+        message, _ = magento_message(response.json())
+    except ValueError:
+        return ""
+    return f" ({message})" if message else ""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     items: list[dict[str, Any]]
@@ -145,8 +154,9 @@ class CommerceClient:
                 if wait is not None and wait > self._policy.max_retry_after:
                     raise RetriesExhausted(f"{path}: the store asks to wait {wait:.0f} s", retry_after=wait)
                 if attempt >= self._policy.attempts:
+                    said = _said(response)
                     raise RetriesExhausted(
-                        f"{path}: HTTP {response.status_code} after {attempt} tries", retry_after=wait
+                        f"{path}: HTTP {response.status_code} after {attempt} tries{said}", retry_after=wait
                     )
                 await self._sleep(max(wait or 0.0, self._policy.backoff(attempt)))
                 continue

@@ -23,23 +23,33 @@ if TYPE_CHECKING:
     from mlconnector.connectors.commerce.plugin import AdobeCommerceSource
 
 
-def job_handlers(plugin: AdobeCommerceSource) -> list[JobHandler]:
-    async def fetch(context: JobContext) -> None:
-        assert context.tenant_id is not None
-        stream, source_id = context.payload["stream"], str(context.payload["source_id"])
-        config = await plugin.config_loader(context)
-        if config is None:
-            raise PermanentJobError("this tenant has no Adobe Commerce connection; connect the store first")
-        source = SourceContext(
-            tenant_id=context.tenant_id, config=config, session=context.session, database=context.database
-        )
-        try:
-            record = await plugin.fetch(source, stream, source_id)
-        except RetriesExhausted as error:
-            raise RetryJob(error.retry_after or 60) from error
-        except AuthenticationFailed as error:
-            raise PermanentJobError(str(error)) from error
-        if record is not None:
-            await store_records(context.session, plugin.name, [record], source=plugin)
+_plugin: AdobeCommerceSource | None = None
+"""The plugin instance whose ``jobs()`` this process registered (the core makes one per process). The handler is a
+module function, so registering the plugin's jobs again (tests, a reload) registers the same handler."""
 
-    return [JobHandler(FETCH_JOB, fetch, max_attempts=8)]
+
+async def fetch_document(context: JobContext) -> None:
+    """``commerce.fetch``: ``{"stream": …, "source_id": …}``."""
+    plugin = _plugin
+    assert plugin is not None and context.tenant_id is not None
+    stream, source_id = context.payload["stream"], str(context.payload["source_id"])
+    config = await plugin.config_loader(context)
+    if config is None:
+        raise PermanentJobError("this tenant has no Adobe Commerce connection; connect the store first")
+    source = SourceContext(
+        tenant_id=context.tenant_id, config=config, session=context.session, database=context.database
+    )
+    try:
+        record = await plugin.fetch(source, stream, source_id)
+    except RetriesExhausted as error:
+        raise RetryJob(error.retry_after or 60) from error
+    except AuthenticationFailed as error:
+        raise PermanentJobError(str(error)) from error
+    if record is not None:
+        await store_records(context.session, plugin.name, [record], source=plugin)
+
+
+def job_handlers(plugin: AdobeCommerceSource) -> list[JobHandler]:
+    global _plugin
+    _plugin = plugin
+    return [JobHandler(FETCH_JOB, fetch_document, max_attempts=8)]

@@ -159,11 +159,11 @@ class Catalog:
 
     # --- reference payloads ----------------------------------------------------------------------------------
 
-    def add_reference_order(self, payload: dict[str, Any], entity_id: int | None = None) -> Row:
-        """Serve a reference order as it is (optionally under another ``entity_id``, since two share id 3)."""
+    def add_reference_order(self, payload: dict[str, Any], **overrides: Any) -> Row:
+        """Serve a reference order as it is — or moved (``entity_id``, ``store_id``): the two reference orders
+        are both entity 3, increment 000000003 of store 1."""
         payload = copy.deepcopy(payload)
-        if entity_id is not None:
-            payload["entity_id"] = entity_id
+        payload.update(overrides)
         row = Row(fields=self._order_fields(payload), render=_reference_render(payload))
         self.orders[payload["entity_id"]] = row
         return row

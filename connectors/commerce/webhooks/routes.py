@@ -21,6 +21,7 @@ from litestar.exceptions import (
     ServiceUnavailableException,
     ValidationException,
 )
+from litestar.params import FromPath, FromQuery
 
 from mlconnector.connectors.commerce.repository import Endpoint, find_endpoint
 from mlconnector.connectors.commerce.webhooks.events import Target, commerce_webhook_targets, io_event_targets
@@ -67,9 +68,9 @@ async def queue_reads(database: Database, tenant_id: uuid.UUID, delivery_id: str
 
 
 def webhook_routes(keys: PublicKeys) -> list[HTTPRouteHandler]:
-    @get("/webhooks/{endpoint_id:uuid}/io-events", sync_to_thread=False, include_in_schema=True)
+    @get("/webhooks/{endpoint_id:uuid}/io-events")
     async def io_events_challenge(
-        endpoint_id: uuid.UUID, database: NamedDependency[Database], challenge: str | None = None
+        endpoint_id: FromPath[uuid.UUID], database: NamedDependency[Database], challenge: FromQuery[str | None] = None
     ) -> dict[str, str]:
         """Adobe I/O Events registration handshake: echo ``challenge`` (NOTES §5.2)."""
         endpoint = await _endpoint(database, endpoint_id)
@@ -81,7 +82,7 @@ def webhook_routes(keys: PublicKeys) -> list[HTTPRouteHandler]:
 
     @post("/webhooks/{endpoint_id:uuid}/io-events", status_code=200)
     async def io_events(
-        endpoint_id: uuid.UUID, request: Request[Any, Any, Any], database: NamedDependency[Database]
+        endpoint_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], database: NamedDependency[Database]
     ) -> dict[str, Any]:
         """An Adobe I/O Events delivery (CloudEvents 1.0), signed with Adobe's rotating RSA keys."""
         endpoint = await _endpoint(database, endpoint_id)
@@ -103,7 +104,7 @@ def webhook_routes(keys: PublicKeys) -> list[HTTPRouteHandler]:
 
     @post("/webhooks/{endpoint_id:uuid}/commerce", status_code=200)
     async def commerce_webhook(
-        endpoint_id: uuid.UUID, request: Request[Any, Any, Any], database: NamedDependency[Database]
+        endpoint_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], database: NamedDependency[Database]
     ) -> Response[dict[str, str]]:
         """An Adobe Commerce webhooks-module call. Always answered ``{"op": "success"}`` once verified: this
         connector never vetoes a shopper's or merchant's action."""
