@@ -28,6 +28,7 @@ import json
 import secrets
 import string
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ import msgspec
 from mlconnector.connectors.commerce.fake.catalog import Catalog, Row
 from mlconnector.connectors.commerce.fake.criteria import (
     CriteriaError,
+    ParsedCriteria,
     apply_fields,
     matcher,
     page_of,
@@ -348,18 +350,25 @@ class FakeCommerce:
                 page_size = 20
             elif page_size > self.max_page_size:
                 return Answer(400, {"message": f"Maximum SearchCriteria pageSize is {self.max_page_size}"})
-        rows = list(table.values())
+        rows = self._candidates(table, criteria.groups)
+        if not criteria.groups and [name for name, _ in criteria.sort] in ([], ["entity_id"]):
+            # Nothing to filter, primary-key order: page straight from the index.
+            descending = bool(criteria.sort) and criteria.sort[0][1] == "DESC"
+            offset, limit = page_of(len(rows), page_size, criteria.current_page)
+            picked = rows[::-1][offset : offset + limit] if descending else rows[offset : offset + limit]
+            return self._page(criteria, [row.payload() for row in picked], len(rows))
         named = {spec.get("field", "") for group in criteria.groups for spec in group} | {f for f, _ in criteria.sort}
-        known = set().union(*(row.fields for row in rows)) if rows else set()
-        views: list[dict[str, Any]] = (
-            [row.fields for row in rows] if named <= known else [{**row.payload(), **row.fields} for row in rows]
-        )
-        by_view = {id(view): row for view, row in zip(views, rows, strict=True)}
+        on_fields = named <= _FAST_FIELDS
+        views = [row.fields if on_fields else {**row.payload(), **row.fields} for row in rows]
         match = matcher(criteria.groups)
-        matching = [view for view in views if match(view)]
-        ordered = sort_rows(matching, criteria.sort or [("entity_id", "ASC")])
+        matching = [(view, row) for view, row in zip(views, rows, strict=True) if not criteria.groups or match(view)]
+        ordered = _ordered(matching, criteria.sort or [("entity_id", "ASC")])
         offset, limit = page_of(len(ordered), page_size, criteria.current_page)
-        items = [by_view[id(view)].payload() for view in ordered[offset : offset + limit]]
+        items = [row.payload() for _, row in ordered[offset : offset + limit]]
+        return self._page(criteria, items, len(ordered))
+
+    @staticmethod
+    def _page(criteria: ParsedCriteria, items: list[dict[str, Any]], total: int) -> Answer:
         body: dict[str, Any] = {
             "items": items,
             "search_criteria": {
@@ -367,11 +376,106 @@ class FakeCommerce:
                 **({"sort_orders": [{"field": f, "direction": d} for f, d in criteria.sort]} if criteria.sort else {}),
                 "current_page": criteria.current_page,
             },
-            "total_count": len(ordered),
+            "total_count": total,
         }
         if criteria.fields:
             body = apply_fields(body, parse_fields(criteria.fields))
         return Answer(200, body)
+
+    def _candidates(self, table: dict[int, Row], groups: list[list[dict[str, str]]]) -> list[Row]:
+        """Rows that can match, narrowed the way MySQL would use an index (primary key, ``updated_at``): single-
+        filter groups on ``entity_id`` or ``updated_at`` bound the scan. Every filter is still applied after."""
+        ids: list[int] | None = None
+        id_bounds = _bounds(groups, "entity_id", int)
+        stamp_bounds = _bounds(groups, "updated_at", str)
+        if stamp_bounds is not None:
+            index = self.catalog.updated_index(table)
+            low, high = stamp_bounds
+            start = 0 if low is None else bisect_left(index, (low[0], -1) if low[1] else (low[0], 1 << 62))
+            end = len(index) if high is None else bisect_right(index, (high[0], 1 << 62) if high[1] else (high[0], -1))
+            ids = sorted(entity_id for _, entity_id in index[start:end])
+        if id_bounds is not None:
+            ordered = ids if ids is not None else self.catalog.sorted_ids(table)
+            low, high = id_bounds
+            start = 0 if low is None else (bisect_left if low[1] else bisect_right)(ordered, low[0])
+            end = len(ordered) if high is None else (bisect_right if high[1] else bisect_left)(ordered, high[0])
+            ids = ordered[start:end]
+        listed = _listed_ids(groups)
+        if listed is not None:
+            ids = [entity_id for entity_id in (ids if ids is not None else sorted(listed)) if entity_id in listed]
+        if ids is None:
+            ids = self.catalog.sorted_ids(table)
+        return [table[entity_id] for entity_id in ids if entity_id in table]
+
+
+def _bounds(groups: list[list[dict[str, str]]], name: str, kind: type) -> tuple[Any, Any] | None:
+    """``((low, inclusive) | None, (high, inclusive) | None)`` from single-filter range groups on ``name``."""
+    low = high = None
+    found = False
+    for group in groups:
+        if len(group) != 1 or group[0].get("field") != name:
+            continue
+        condition = group[0].get("condition_type", "eq") or "eq"
+        try:
+            value = kind(group[0].get("value", ""))
+        except ValueError:
+            continue
+        if condition in {"gt", "gteq", "from", "moreq", "eq"}:
+            candidate = (value, condition != "gt")
+            low = candidate if low is None or candidate[0] > low[0] else low
+            found = True
+        if condition in {"lt", "lteq", "to", "eq"}:
+            candidate = (value, condition != "lt")
+            high = candidate if high is None or candidate[0] < high[0] else high
+            found = True
+    return (low, high) if found else None
+
+
+def _listed_ids(groups: list[list[dict[str, str]]]) -> set[int] | None:
+    for group in groups:
+        if len(group) == 1 and group[0].get("field") == "entity_id" and group[0].get("condition_type") == "in":
+            try:
+                return {int(value) for value in group[0].get("value", "").split(",") if value.strip()}
+            except ValueError:
+                return None
+    return None
+
+
+_FAST_FIELDS = frozenset(
+    {
+        "entity_id",
+        "id",
+        "increment_id",
+        "store_id",
+        "website_id",
+        "created_at",
+        "updated_at",
+        "state",
+        "status",
+        "order_id",
+        "invoice_id",
+        "customer_id",
+        "customer_email",
+        "email",
+        "sku",
+        "type_id",
+    }
+)
+"""Fields every row keeps outside its rendered payload: searches on them need no rendering."""
+
+
+def _ordered(matching: list[tuple[dict[str, Any], Row]], orders: list[tuple[str, str]]) -> list[tuple[dict, Row]]:
+    names = [name for name, _ in orders]
+    directions = {direction for _, direction in orders}
+    if names == ["entity_id"]:  # candidates come in id order already
+        return matching[::-1] if "DESC" in directions else matching
+    if len(directions) == 1 and all(all(view.get(n) is not None for n in names) for view, _ in matching[:1]):
+        try:
+            return sorted(matching, key=lambda pair: tuple(pair[0][n] for n in names), reverse="DESC" in directions)
+        except (KeyError, TypeError):
+            pass  # a missing or mixed-type value: the general (NULL-aware) sort below
+    by_view = {id(view): (view, row) for view, row in matching}
+    return [by_view[id(view)] for view in sort_rows([view for view, _ in matching], orders)]
 
 
 def _message(text: str, parameters: object) -> dict[str, Any]:

@@ -143,11 +143,47 @@ class Catalog:
             if p.get("type_id") == "simple" and p.get("price")
         ]
         self._increments: dict[tuple[str, int], int] = {}
+        self._last_ids: dict[int, int] = {}
+        self._sorted: dict[int, list[int]] = {}
+        self._updated: dict[int, tuple[tuple[int, int], list[tuple[str, int]]]] = {}
+        self.version = 0
+        """Bumped whenever a row is saved again (its ``updated_at`` moves)."""
 
     # --- ids -------------------------------------------------------------------------------------------------
 
     def next_id(self, table: dict[int, Row]) -> int:
-        return max(table, default=0) + 1
+        """The next auto-increment id of ``table`` (kept, not recomputed: 100 000 inserts stay linear)."""
+        last = self._last_ids.get(id(table))
+        if last is None:
+            last = max(table, default=0)
+        self._last_ids[id(table)] = last + 1
+        return last + 1
+
+    def _claim(self, table: dict[int, Row], entity_id: int, row: Row) -> Row:
+        """Insert a row under an id chosen elsewhere (reference payloads) without reusing it later."""
+        table[entity_id] = row
+        known = self._last_ids.get(id(table))
+        if known is not None:
+            self._last_ids[id(table)] = max(known, entity_id)
+        return row
+
+    def updated_index(self, table: dict[int, Row]) -> list[tuple[str, int]]:
+        """``(updated_at, id)`` of every row, sorted (cached until a row is added or saved again)."""
+        key = (len(table), self.version)
+        cached = self._updated.get(id(table))
+        if cached is None or cached[0] != key:
+            index = sorted((str(row.fields.get("updated_at") or ""), entity_id) for entity_id, row in table.items())
+            cached = (key, index)
+            self._updated[id(table)] = cached
+        return cached[1]
+
+    def sorted_ids(self, table: dict[int, Row]) -> list[int]:
+        """The table's ids in order (cached until rows are added or removed)."""
+        cached = self._sorted.get(id(table))
+        if cached is None or len(cached) != len(table):
+            cached = sorted(table)
+            self._sorted[id(table)] = cached
+        return cached
 
     def next_increment(self, kind: str, store_id: int) -> str:
         """Each store numbers orders, invoices and credit memos on its own (``000000001`` in store 1,
@@ -165,20 +201,17 @@ class Catalog:
         payload = copy.deepcopy(payload)
         payload.update(overrides)
         row = Row(fields=self._order_fields(payload), render=_reference_render(payload))
-        self.orders[payload["entity_id"]] = row
-        return row
+        return self._claim(self.orders, payload["entity_id"], row)
 
     def add_reference_invoice(self, payload: dict[str, Any]) -> Row:
         payload = copy.deepcopy(payload)
         row = Row(fields=self._document_fields(payload), render=_reference_render(payload))
-        self.invoices[payload["entity_id"]] = row
-        return row
+        return self._claim(self.invoices, payload["entity_id"], row)
 
     def add_reference_credit_memo(self, payload: dict[str, Any]) -> Row:
         payload = copy.deepcopy(payload)
         row = Row(fields=self._document_fields(payload), render=_reference_render(payload))
-        self.credit_memos[payload["entity_id"]] = row
-        return row
+        return self._claim(self.credit_memos, payload["entity_id"], row)
 
     def add_reference_customer(self, payload: dict[str, Any]) -> Row:
         payload = copy.deepcopy(payload)
@@ -198,8 +231,7 @@ class Catalog:
         }
         fields["entity_id"] = payload["id"]
         row = Row(fields=fields, render=_reference_render(payload))
-        self.customers[payload["id"]] = row
-        return row
+        return self._claim(self.customers, payload["id"], row)
 
     @staticmethod
     def _order_fields(payload: dict[str, Any]) -> dict[str, Any]:
@@ -262,10 +294,9 @@ class Catalog:
         end = start or self.clock()
         span = span or timedelta(days=90)
         count = customers if customers is not None else max(1, orders // 3)
-        first_customer = self.next_id(self.customers)
-        for n in range(count):
-            self._generate_customer(first_customer + n, rng, end - span)
-        customer_ids = list(range(first_customer, first_customer + count))
+        customer_ids = [self.next_id(self.customers) for _ in range(count)]
+        for customer_id in customer_ids:
+            self._generate_customer(customer_id, rng, end - span)
         step = span / max(orders, 1)
         for n in range(orders):
             created = end - span + step * n
@@ -509,6 +540,7 @@ class Catalog:
         return order
 
     def set_order_state(self, entity_id: int, state: str, when: datetime) -> None:
+        self.version += 1
         row = self.orders[entity_id]
         row.fields.update(state=state, status=state if state != "processing" else "processing", updated_at=stamp(when))
 
@@ -532,6 +564,7 @@ class Catalog:
         return row
 
     def capture_invoice(self, invoice_id: int, when: datetime) -> None:
+        self.version += 1
         row = self.invoices[invoice_id]
         row.fields.update(state=2, updated_at=stamp(when))
         self.set_order_state(row.fields["order_id"], "processing", when)
@@ -686,6 +719,7 @@ class Catalog:
 
     def touch_order(self, entity_id: int, when: datetime | None = None) -> None:
         """Save an order again (a status change, a comment): only ``updated_at`` moves."""
+        self.version += 1
         self.orders[entity_id].fields["updated_at"] = stamp(when or self.clock())
 
     def rows(self, table: dict[int, Row]) -> Iterator[Row]:
