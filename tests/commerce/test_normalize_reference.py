@@ -10,6 +10,7 @@ import copy
 from datetime import date
 from decimal import Decimal
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +226,15 @@ def test_products_are_read_but_post_nothing(path: str) -> None:
 def test_an_invoice_whose_order_is_unknown_is_refused_with_its_number() -> None:
     with pytest.raises(IncompleteRecord, match="invoice 000000003"):
         normalize("invoice", load(INVOICE_3), order=None, store=LOS_ANGELES)
+
+
+SHARED = Path("/work/shared/reference/commerce")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared reference folder is not on this machine")
+def test_bundled_payloads_are_verbatim_copies_of_the_shared_reference() -> None:
+    bundle = files("mlconnector.connectors.commerce.reference")
+    for folder in ("rest", "io-events", "webhooks"):
+        for entry in bundle.joinpath(folder).iterdir():
+            if entry.name.endswith(".json"):
+                assert entry.read_bytes() == (SHARED / folder / entry.name).read_bytes(), entry.name

@@ -188,3 +188,30 @@ def test_the_fake_serves_on_a_real_port(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+async def test_an_invoice_captured_later_posts_its_payment_on_the_next_read() -> None:
+    now = [float(int(time.time()))]
+    fake = FakeCommerce(clock=lambda: now[0])
+    fake.catalog.generate(5, seed=2, invoice_share=0.0)
+    order_id = next(iter(fake.catalog.orders))
+    invoice = fake.catalog.invoice_order(order_id, fake.catalog.clock(), paid=False)  # authorised, not captured
+    plugin = wired_plugin(fake)
+    context = SourceContext(tenant_id=uuid.uuid4(), config=oauth_config(fake.add_integration()), session=None)  # type: ignore[arg-type]
+
+    async def read(cursor):
+        found, last = [], cursor
+        async for batch in plugin.read(context, "invoice", cursor):
+            found += [d for r in batch.records for d in plugin.normalize(r)]
+            last = batch.cursor
+        return found, last
+
+    now[0] += 60
+    documents, cursor = await read(None)
+    assert [type(d).__name__ for d in documents] == ["Invoice"] and not documents[0].paid
+    now[0] += 3600
+    fake.catalog.capture_invoice(invoice.fields["entity_id"], fake.catalog.clock())  # captured an hour later
+    now[0] += 60
+    documents, _ = await read(cursor)
+    assert [type(d).__name__ for d in documents] == ["Invoice", "Payment"]
+    assert documents[0].paid and documents[1].amount == documents[0].grand_total

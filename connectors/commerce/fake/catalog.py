@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -721,6 +721,3 @@ class Catalog:
         """Save an order again (a status change, a comment): only ``updated_at`` moves."""
         self.version += 1
         self.orders[entity_id].fields["updated_at"] = stamp(when or self.clock())
-
-    def rows(self, table: dict[int, Row]) -> Iterator[Row]:
-        return iter(list(table.values()))

@@ -13,8 +13,3 @@ from typing import Any
 def load(relative_path: str) -> Any:
     """The parsed JSON of one reference file, e.g. ``load("rest/get-invoice-by-id.invoice-3.json")``."""
     return json.loads(files(__name__).joinpath(relative_path).read_text(encoding="utf-8"))
-
-
-def raw(relative_path: str) -> bytes:
-    """The exact bytes of one reference file."""
-    return files(__name__).joinpath(relative_path).read_bytes()
