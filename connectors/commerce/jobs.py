@@ -42,7 +42,9 @@ async def fetch_document(context: JobContext) -> None:
     try:
         record = await plugin.fetch(source, stream, source_id)
     except RetriesExhausted as error:
-        raise RetryJob(error.retry_after or 60) from error
+        if error.retry_after is None:
+            raise  # spends an attempt: a store failing for days ends as a dead letter, not a loop
+        raise RetryJob(error.retry_after, "the store asked to wait") from error
     except AuthenticationFailed as error:
         raise PermanentJobError(str(error)) from error
     if record is not None:

@@ -215,3 +215,15 @@ async def test_an_invoice_captured_later_posts_its_payment_on_the_next_read() ->
     documents, _ = await read(cursor)
     assert [type(d).__name__ for d in documents] == ["Invoice", "Payment"]
     assert documents[0].paid and documents[1].amount == documents[0].grand_total
+
+
+@pytest.mark.parametrize(
+    ("store_code", "prefix"), [(None, "/rest/V1/"), ("default", "/rest/default/V1/"), ("all", "/rest/all/V1/")]
+)
+async def test_base_url_forms(store_code: str | None, prefix: str) -> None:
+    fake = FakeCommerce()
+    fake.catalog.generate(3, seed=1)
+    extra = {"store_code": store_code} if store_code else {}
+    context = SourceContext(tenant_id=uuid.uuid4(), config=oauth_config(fake.add_integration(), **extra), session=None)  # type: ignore[arg-type]
+    assert await wired_plugin(fake).fetch(context, "order", "1") is not None
+    assert fake.log and all(entry.path.startswith(prefix) for entry in fake.log)
