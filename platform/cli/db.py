@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 import click
 
+from mlconnector.platform.cli.output import emit
+
 
 def _context() -> tuple[str, list]:
+    """The owner DSN and every migration folder; logging set up as in the other processes (JSON in a cluster,
+    where this runs as the Helm migration hook)."""
     from mlconnector.platform.bootstrap import load_runtime_plugins
+    from mlconnector.platform.logs import configure_logging
     from mlconnector.platform.settings import get_settings
 
     settings = get_settings()
+    configure_logging(settings.log)
     return settings.database.owner_url, load_runtime_plugins(settings).migration_folders()
 
 
@@ -54,9 +59,12 @@ def current(as_json: bool) -> None:
     found = asyncio.run(migrate.database_heads(url))
     wanted = migrate.code_heads(config)
     current = wanted <= migrate.applied_revisions(config, found)
-    if as_json:
-        click.echo(json.dumps({"database": sorted(found), "code": sorted(wanted), "current": current}))
-        return
-    click.echo(f"database: {', '.join(sorted(found)) or '(empty)'}")
-    click.echo(f"code:     {', '.join(sorted(wanted))}")
-    click.echo("up to date" if current else "needs `mlc db upgrade`")
+    emit(
+        {"database": sorted(found), "code": sorted(wanted), "current": current},
+        as_json,
+        lambda: [
+            f"database: {', '.join(sorted(found)) or '(empty)'}",
+            f"code:     {', '.join(sorted(wanted))}",
+            "up to date" if current else "needs `mlc db upgrade`",
+        ],
+    )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
+
+from mlconnector.platform.cli.output import emit
 
 
 @click.command("plugins")
@@ -26,12 +26,12 @@ def plugins_command(as_json: bool) -> None:
         }
         for name, entry in sorted(loaded.loaded.items())
     ]
-    if as_json:
-        click.echo(json.dumps({"plugins": rows, "skipped": list(loaded.skipped)}))
-        return
-    if not rows:
-        click.echo("no connector plugins installed")
-    for row in rows:
-        click.echo(f"{row['name']:<12} {row['kind']:<6} {row['title']:<28} api {row['api']:<5} {row['distribution']}")
-    for name in loaded.skipped:
-        click.echo(f"{name:<12} (installed, not in MLC_PLUGINS)")
+
+    def lines() -> list[str]:
+        shown = [
+            f"{row['name']:<12} {row['kind']:<6} {row['title']:<28} api {row['api']:<5} {row['distribution']}"
+            for row in rows
+        ] or ["no connector plugins installed"]
+        return shown + [f"{name:<12} (installed, not in MLC_PLUGINS)" for name in loaded.skipped]
+
+    emit({"plugins": rows, "skipped": list(loaded.skipped)}, as_json, lines)

@@ -14,6 +14,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from mlconnector.platform.logs import granian_log_config
     from mlconnector.platform.settings import get_settings
 
     settings = get_settings()  # fail here, with one line, before Granian starts
@@ -29,5 +30,6 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         port=bind_port,
         workers=workers or settings.server.workers,
         log_level=settings.log.level,
+        log_dictconfig=granian_log_config(settings.log),
         workers_kill_timeout=25,
     ).serve()

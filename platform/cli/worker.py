@@ -21,6 +21,7 @@ def worker(threads: int | None) -> None:
     from mlconnector.platform.jobs.registry import registry
     from mlconnector.platform.jobs.runtime import JobRuntime
     from mlconnector.platform.logs import configure_logging
+    from mlconnector.platform.observability.worker_endpoint import WorkerEndpoint
     from mlconnector.platform.settings import get_settings
 
     settings = get_settings()
@@ -35,7 +36,18 @@ def worker(threads: int | None) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    endpoint = None
+    if settings.metrics.worker_port:  # bind before starting work: a taken port stops here, with nothing running
+        host, port = settings.metrics.worker_host, settings.metrics.worker_port
+        try:
+            endpoint = WorkerEndpoint(host, port, runtime.health)
+        except OSError as error:
+            raise click.ClickException(f"cannot listen on {host}:{port} (MLC_WORKER_METRICS_PORT): {error}") from None
     runtime.start()
+    if endpoint is not None:
+        endpoint.start()
     click.echo(f"worker running {settings.jobs.worker_threads} threads; Ctrl+C to stop", err=True)
     stop.wait()
+    if endpoint is not None:
+        endpoint.stop()
     runtime.stop()

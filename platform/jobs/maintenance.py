@@ -17,6 +17,9 @@ from mlconnector.platform.jobs import queue, repository
 
 log = structlog.get_logger(__name__)
 BATCH = 500
+PASS_TIMEOUT_SECONDS = 30.0
+"""A pass stuck on an unreachable database is abandoned after this long (its transactions roll back), so the
+loop keeps beating well inside the worker's 60 s liveness window."""
 
 
 async def sweep(database: Database, send: Callable[[object, int | None], None], *, stale_after: timedelta) -> int:
@@ -52,15 +55,28 @@ async def fire_schedules(database: Database) -> int:
 
 
 async def maintenance_loop(
-    database: Database, send: Callable[[object, int | None], None], *, every: float, stale_after: timedelta
+    database: Database,
+    send: Callable[[object, int | None], None],
+    *,
+    every: float,
+    stale_after: timedelta,
+    on_pass: Callable[[], None] | None = None,
 ) -> None:
-    """Run :func:`sweep` and :func:`fire_schedules` every ``every`` seconds until cancelled."""
+    """Run :func:`sweep` and :func:`fire_schedules` every ``every`` seconds until cancelled; ``on_pass`` is called
+    after each pass, failed or not (the worker's heartbeat)."""
+
+    async def one_pass() -> None:
+        await sweep(database, send, stale_after=stale_after)
+        await fire_schedules(database)
+
     while True:
         try:
-            await sweep(database, send, stale_after=stale_after)
-            await fire_schedules(database)
+            async with asyncio.timeout(PASS_TIMEOUT_SECONDS):  # unlike wait_for on 3.11, never swallows a cancel
+                await one_pass()
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a database restart must not stop the loop
             log.warning("maintenance pass failed; will try again", error=str(error))
+        if on_pass is not None:
+            on_pass()
         await asyncio.sleep(every)

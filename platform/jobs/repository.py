@@ -226,3 +226,17 @@ async def count_by_state(session: AsyncSession, tenant_id: uuid.UUID | None = No
     counts = {state: 0 for state in (QUEUED, RUNNING, DONE, DEAD)}
     counts.update({state: count for state, count in (await session.execute(statement)).all()})
     return counts
+
+
+async def queue_depth_by_tenant(session: AsyncSession) -> dict[uuid.UUID | None, int]:
+    """Queued jobs (due or delayed) per tenant; ``None`` is the core's own work. Tenants with none are absent."""
+    statement = select(Job.tenant_id, func.count()).where(Job.state == QUEUED).group_by(Job.tenant_id)
+    return {tenant_id: count for tenant_id, count in (await session.execute(statement)).all()}
+
+
+async def oldest_due(session: AsyncSession, tenant_id: uuid.UUID | None = None) -> datetime | None:
+    """``run_after`` of the longest-waiting queued job that is already due (how far behind the workers are)."""
+    statement = select(func.min(Job.run_after)).where(Job.state == QUEUED, Job.run_after <= utcnow())
+    if tenant_id is not None:
+        statement = statement.where(Job.tenant_id == tenant_id)
+    return (await session.execute(statement)).scalar_one_or_none()

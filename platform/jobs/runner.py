@@ -18,6 +18,7 @@ from mlconnector.platform.jobs import queue, repository
 from mlconnector.platform.jobs.context import JobContext
 from mlconnector.platform.jobs.errors import PermanentJobError, RetryJob, UnknownJobKind
 from mlconnector.platform.jobs.registry import JobRegistry
+from mlconnector.platform.observability.instruments import record_job_retry
 from mlconnector.platform.redaction import redact
 
 log = structlog.get_logger(__name__)
@@ -121,4 +122,5 @@ async def _later(
             session, claimed.id, run_after=run_after, error=reason or None, count_attempt=count_attempt
         )
     queue.dispatch(claimed.id, int(delay_seconds * 1000) or None)
+    record_job_retry(claimed.kind, "error" if count_attempt else "requested")
     return "retry"

@@ -21,6 +21,7 @@ from dramatiq.middleware import AsyncIO, Middleware, default_middleware
 
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.jobs import queue
+from mlconnector.platform.jobs.heartbeat import Heartbeat, stale_after
 from mlconnector.platform.jobs.maintenance import maintenance_loop
 from mlconnector.platform.jobs.registry import JobRegistry
 from mlconnector.platform.jobs.runner import RunPolicy, run_job
@@ -83,6 +84,7 @@ class JobRuntime:
         self.database: Database | None = None
         self.worker: dramatiq.Worker | None = None
         self._maintenance: concurrent.futures.Future[None] | None = None
+        self.heartbeat = Heartbeat()
 
     # -- sending -----------------------------------------------------------------------------------------------
     def send(self, job_id: object, delay_ms: int | None = None) -> None:
@@ -113,10 +115,28 @@ class JobRuntime:
                     self.send,
                     every=self.settings.jobs.sweep_seconds,
                     stale_after=timedelta(seconds=self.settings.jobs.redispatch_seconds),
+                    on_pass=self.heartbeat.beat,
                 ),
                 loop_thread.loop,
             )
         log.info("job runtime started", broker=type(self.broker).__name__, threads=self.settings.jobs.worker_threads)
+
+    def health(self) -> tuple[bool, dict[str, object]]:
+        """Whether this process is alive: the maintenance loop beat recently and the worker threads run.
+
+        Before the first beat the process counts as alive (the probe's start-up allowance covers that window)."""
+        age = self.heartbeat.age()
+        limit = stale_after(self.settings.jobs.sweep_seconds)
+        looping = self._maintenance is not None and not self._maintenance.done()
+        maintenance_ok = looping and (age is None or age <= limit)
+        threads = list(self.worker.workers) if self.worker is not None else []
+        threads_ok = bool(threads) and all(thread.is_alive() for thread in threads)
+        detail: dict[str, object] = {
+            "maintenance": "ok" if maintenance_ok else "stalled",
+            "heartbeat_age_seconds": None if age is None else round(age, 3),
+            "worker_threads": "ok" if threads_ok else "stopped",
+        }
+        return maintenance_ok and threads_ok, detail
 
     def stop(self, timeout_ms: int = 30_000) -> None:
         """Stop the maintenance loop, let running jobs finish (up to ``timeout_ms``), close the broker."""

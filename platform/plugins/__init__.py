@@ -10,6 +10,12 @@ from mlconnector.platform.db.engine import Database
 from mlconnector.platform.db.rls import isolate_tenant_table, release_tenant_table
 from mlconnector.platform.db.types import JSONDocument, UTCDateTime, utcnow
 from mlconnector.platform.jobs import JobContext, JobHandler, PermanentJobError, RetryJob, enqueue
+from mlconnector.platform.observability.instruments import (
+    MetricLabelError,
+    record_commerce_call,
+    record_qbwc_session,
+    record_soap_call,
+)
 from mlconnector.platform.plugins.base import (
     CAPABILITIES,
     ENTRY_POINT_GROUP,
@@ -46,6 +52,7 @@ __all__ = [
     "JSONDocument",
     "JobContext",
     "JobHandler",
+    "MetricLabelError",
     "Operation",
     "Outcome",
     "PermanentJobError",
@@ -71,6 +78,9 @@ __all__ = [
     "new_id",
     "public_view",
     "record_audit",
+    "record_commerce_call",
+    "record_qbwc_session",
+    "record_soap_call",
     "release_tenant_table",
     "report_outcome",
     "resolve_tenant",

@@ -10,6 +10,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from mlconnector.platform.errors import SettingsError
+from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import _env
 
 
@@ -193,6 +194,41 @@ class PluginSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MetricsSettings:
+    """Prometheus metrics: ``/metrics`` on the web process, and a small health and metrics port on each worker."""
+
+    enabled: bool
+    """``MLC_METRICS``: serve ``/metrics`` from the web process. Default on."""
+    token: Secret | None = field(repr=False)
+    """``MLC_METRICS_TOKEN``: when set, ``/metrics`` answers only requests with ``Authorization: Bearer <token>``
+    (use it when the ingress exposes every path). Default unset: open, like ``/healthz``."""
+    worker_host: str
+    """``MLC_WORKER_METRICS_HOST``: interface the worker's health and metrics port binds. Default ``127.0.0.1``
+    (``0.0.0.0`` in a container, so the kubelet and Prometheus reach it)."""
+    worker_port: int
+    """``MLC_WORKER_METRICS_PORT``: port on which ``mlc worker`` serves ``/healthz`` (its maintenance loop is alive)
+    and ``/metrics``; ``0`` turns it off. Default ``9191``."""
+
+    def __repr__(self) -> str:
+        return (
+            f"MetricsSettings(enabled={self.enabled}, token={'set' if self.token else None}, "
+            f"worker_host={self.worker_host!r}, worker_port={self.worker_port})"
+        )
+
+    @classmethod
+    def from_env(cls) -> MetricsSettings:
+        token = _env.raw("MLC_METRICS_TOKEN")
+        if token is not None and len(token) < 16:
+            raise SettingsError("MLC_METRICS_TOKEN", "must be at least 16 characters (openssl rand -hex 24 makes one)")
+        return cls(
+            enabled=_env.boolean("MLC_METRICS", True),
+            token=Secret(token) if token else None,
+            worker_host=_env.text("MLC_WORKER_METRICS_HOST", "127.0.0.1") or "127.0.0.1",
+            worker_port=_env.integer("MLC_WORKER_METRICS_PORT", 9191, minimum=0, maximum=65535),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     """All settings, grouped by concern."""
 
@@ -203,6 +239,7 @@ class Settings:
     jobs: JobSettings
     log: LogSettings
     plugins: PluginSettings
+    metrics: MetricsSettings
 
     @property
     def embedded(self) -> bool:
@@ -223,6 +260,7 @@ class Settings:
             jobs=JobSettings.from_env(),
             log=LogSettings.from_env(),
             plugins=PluginSettings.from_env(),
+            metrics=MetricsSettings.from_env(),
         )
 
 

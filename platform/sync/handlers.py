@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlconnector.platform.jobs.registry import JobHandler, registry
+from mlconnector.platform.sync import metrics as _metrics  # noqa: F401  (registers the engine's gauges)
 from mlconnector.platform.sync.outcome import POST_JOB
 from mlconnector.platform.sync.posting import post_document
 from mlconnector.platform.sync.reading import READ_JOB, read_tenant_source
