@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +23,10 @@ from mlconnector.connectors.commerce.config import CLOUD_SERVICE, Connection
 from mlconnector.connectors.commerce.errors import CommerceHTTPError, RetriesExhausted
 from mlconnector.connectors.commerce.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 from mlconnector.connectors.commerce.search import SearchCriteria
+from mlconnector.platform.plugins import record_commerce_call
 
 _PLACEHOLDER = re.compile(r"%(\w+)")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 def magento_message(body: Any) -> tuple[str, Any]:
@@ -41,6 +44,17 @@ def magento_message(body: Any) -> tuple[str, Any]:
         return match.group(0)
 
     return _PLACEHOLDER.sub(fill, body["message"]), parameters
+
+
+def operation_name(path: str, searching: bool) -> str:
+    """A metrics label for a call, without ids: ``orders.search``, ``orders.get``, ``store.store_configs``."""
+    parts = [part for part in path.strip("/").split("/") if part and not part.isdigit()]
+    name = ".".join(_CAMEL.sub("_", part).lower() for part in parts) or "root"
+    if searching and not name.endswith("search"):
+        return f"{name}.search"
+    if any(part.isdigit() for part in path.split("/")):
+        return f"{name}.get"
+    return name
 
 
 def is_tls_error(error: BaseException) -> bool:
@@ -135,11 +149,14 @@ class CommerceClient:
     async def _send(self, path: str, params: Sequence[tuple[str, str]]) -> httpx.Response:
         nonce_retried = False
         attempt = 0
+        operation = operation_name(path, any(name.startswith("searchCriteria") for name, _ in params))
         while True:
             attempt += 1
+            started = time.monotonic()
             try:
                 response = await self._http.get(path.lstrip("/"), params=list(params))
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
+                record_commerce_call(operation, time.monotonic() - started, None)
                 if is_tls_error(error):
                     raise
                 if attempt >= self._policy.attempts:
@@ -148,6 +165,7 @@ class CommerceClient:
                     ) from error
                 await self._sleep(self._policy.backoff(attempt))
                 continue
+            record_commerce_call(operation, time.monotonic() - started, response.status_code)
             self._remember_date(response)
             if response.status_code in RETRYABLE_STATUS:
                 wait = parse_retry_after(response.headers.get("Retry-After"))

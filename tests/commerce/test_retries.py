@@ -101,3 +101,18 @@ def test_no_request_may_wait_a_minute() -> None:
 
     config = {**oauth_config(FakeCommerce().add_integration()), "request_timeout_seconds": 60}
     assert [p.field for p in validate_config(AdobeCommerceSource.config_schema, config)] == ["request_timeout_seconds"]
+
+
+async def test_calls_and_errors_reach_the_metrics() -> None:
+    from mlconnector.platform.observability.instruments import REGISTRY
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before_errors = sample("mlc_commerce_errors_total", status="503")
+    before_calls = sample("mlc_commerce_request_duration_seconds_count", operation="orders.search")
+    fake, _, plugin, context = setup()
+    fake.faults.add(status=503, times=1, path="/V1/orders")
+    await read_orders(plugin, context)
+    assert sample("mlc_commerce_errors_total", status="503") == before_errors + 1
+    assert sample("mlc_commerce_request_duration_seconds_count", operation="orders.search") > before_calls + 1

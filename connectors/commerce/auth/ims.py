@@ -11,6 +11,7 @@ request is retried once with a new token and the read goes on from where it was.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ import httpx
 
 from mlconnector.connectors.commerce.auth.token_store import CachedToken, TokenStore
 from mlconnector.connectors.commerce.errors import AuthenticationFailed, CommerceError
-from mlconnector.platform.plugins import Secret
+from mlconnector.platform.plugins import Secret, record_commerce_call
 
 REFRESH_AT_FRACTION = 0.75
 TOKEN_TIMEOUT_SECONDS = 15.0
@@ -52,10 +53,13 @@ async def request_token(http: httpx.AsyncClient, credential: ImsCredential, now:
         "grant_type": "client_credentials",
         "scope": ",".join(credential.scopes),
     }
+    started = time.monotonic()
     try:
         response = await http.post(credential.token_url, data=form, timeout=TOKEN_TIMEOUT_SECONDS)
     except httpx.HTTPError as error:
+        record_commerce_call("ims.token", time.monotonic() - started, None)
         raise CommerceError(f"Adobe IMS could not be reached ({type(error).__name__})") from error
+    record_commerce_call("ims.token", time.monotonic() - started, response.status_code)
     try:
         body = response.json()
     except ValueError:
