@@ -35,8 +35,6 @@ from mlconnector.platform.plugins import (
 if TYPE_CHECKING:
     from mlconnector.connectors.commerce.plugin import AdobeCommerceSource
 
-BACKFILL_ORDER = ("customer", "order", "invoice", "credit_memo", "product")
-
 
 def _database() -> Database:
     return Database(Settings.from_env().database.url, null_pool=True)
@@ -128,7 +126,7 @@ def commerce_group(plugin: AdobeCommerceSource) -> click.Group:
     ):
         """Read history into the database; incremental reads continue from where it ends."""
         since = _since(since_text)
-        chosen = [stream for stream in BACKFILL_ORDER if not streams or stream in streams]
+        chosen = [stream for stream in STREAMS if not streams or stream in streams]
         reports = asyncio.run(_backfill(plugin, tenant, config_path, since, chosen, as_json))
         if as_json:
             click.echo(json.dumps({"streams": [vars_of(report) for report in reports]}))

@@ -23,7 +23,8 @@ from mlconnector.connectors.commerce.normalize.dates import parse_utc
 from mlconnector.platform.plugins import SourceRecord
 
 ORDER, INVOICE, CREDIT_MEMO, CUSTOMER, PRODUCT = "order", "invoice", "credit_memo", "customer", "product"
-STREAMS = (ORDER, INVOICE, CREDIT_MEMO, CUSTOMER, PRODUCT)
+STREAMS = (CUSTOMER, ORDER, INVOICE, CREDIT_MEMO, PRODUCT)
+"""In reading order: buyers before the documents that name them; products (SKU-mapping suggestions only) last."""
 
 
 def store_context(store_config: Mapping[str, Any]) -> dict[str, Any]:
