@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import structlog
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -18,6 +19,8 @@ from sqlalchemy.engine import Connection
 
 from mlconnector.platform.db.engine import build_engine
 from mlconnector.platform.errors import StartupError
+
+log = structlog.get_logger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -82,18 +85,24 @@ async def database_heads(url: str) -> set[str]:
         await engine.dispose()
 
 
+def known_revisions(config: Config) -> set[str]:
+    return {revision.revision for revision in ScriptDirectory.from_config(config).walk_revisions()}
+
+
 async def ensure_current(url: str, extra_locations: Iterable[Path] = ()) -> None:
-    """Refuse to serve on a schema that is not exactly at the code's heads."""
+    """Refuse to serve unless every revision this code (and its loaded plugins) needs is applied.
+
+    Revisions the code does not know are tolerated with a warning: they belong to a plugin installed elsewhere or
+    not allowed here (``MLC_PLUGINS``), whose tables this process never touches. A database that lacks what the
+    code needs is refused with the command that fixes it.
+    """
     config = alembic_config(extra_locations)
     wanted = code_heads(config)
     found = await database_heads(url)
-    try:
-        applied = applied_revisions(config, found)
-    except Exception:  # a revision this code does not know: the database is newer than the code
-        raise StartupError(
-            f"the database schema is at {', '.join(sorted(found))}, which this version does not know; "
-            "deploy the newer version (or `mlc db downgrade` with it) first"
-        ) from None
+    known = found & known_revisions(config)
+    if found - known:
+        log.warning("database has revisions this process does not know", revisions=sorted(found - known))
+    applied = applied_revisions(config, known)
     if not wanted <= applied:
         state = "empty (never migrated)" if not found else f"at {', '.join(sorted(found))}"
         raise StartupError(

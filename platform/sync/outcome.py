@@ -41,7 +41,31 @@ def _variance(row: DocumentRow, totals: dict[str, str]) -> str | None:
 
 async def apply_outcome(session: AsyncSession, row: DocumentRow, outcome: Outcome, *, actor: str = "system") -> None:
     audit = {"document_key": row.key, "number": row.number, "order_number": row.order_number, "actor": actor}
-    if outcome.status == "posted":
+    variance = _variance(row, dict(outcome.totals)) if outcome.status == "posted" else None
+    if variance is not None:
+        reason = (
+            f"The books total {outcome.totals['total']} for {row.number or row.key}, the store {row.grand_total:.2f} "
+            f"({variance}). It is in QuickBooks; correct it there, then skip this."
+        )
+        await documents.set_state(
+            session,
+            row,
+            documents.HELD,
+            hold_code="total_mismatch",
+            hold_reason=reason,
+            hold_subject=None,
+            external_ids=dict(outcome.external_ids),
+            sink_totals=dict(outcome.totals),
+            posted_at=utcnow(),
+        )
+        await record_audit(
+            session,
+            action="held",
+            sink_ids=outcome.external_ids,
+            detail={"holds": [reason], "totals": outcome.totals},
+            **audit,
+        )
+    elif outcome.status == "posted":
         await documents.set_state(
             session,
             row,

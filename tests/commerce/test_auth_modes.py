@@ -131,37 +131,33 @@ async def test_a_second_401_after_a_new_token_is_not_retried_forever() -> None:
     assert fake.ims.requests == 2
 
 
-async def test_workers_sharing_the_database_refresh_one_at_a_time_and_only_once(commerce_database) -> None:
+async def test_workers_sharing_the_database_refresh_one_at_a_time_and_only_once(database) -> None:
     fake = cloud_fake(0)
     fake.ims.latency = 0.05
     client = fake.add_ims_client()
-    tenant = await make_tenant(commerce_database)
+    tenant = await make_tenant(database)
     credential = ims_credential(parse_connection(ims_config(fake, client)))
     sealer = TestSealer(AESGCM.generate_key(bit_length=256))
     async with httpx.AsyncClient(transport=FakeTransport(fake)) as http:
         # Four "workers": each its own process memory and its own view of the database, one shared vault.
-        providers = [
-            ImsTokenProvider(credential, DatabaseTokenStore(commerce_database, tenant, sealer), http) for _ in range(4)
-        ]
+        providers = [ImsTokenProvider(credential, DatabaseTokenStore(database, tenant, sealer), http) for _ in range(4)]
         tokens = await asyncio.gather(*(provider.token() for provider in providers))
     assert len({token.reveal() for token in tokens}) == 1
     assert fake.ims.requests == 1
-    refreshes, stored = await token_refreshes(commerce_database, tenant, credential.fingerprint)
+    refreshes, stored = await token_refreshes(database, tenant, credential.fingerprint)
     assert refreshes == 1
     assert stored and tokens[0].reveal() not in stored  # sealed, never in clear
 
 
-async def test_without_a_vault_the_database_holds_the_lock_but_never_the_token(commerce_database) -> None:
+async def test_without_a_vault_the_database_holds_the_lock_but_never_the_token(database) -> None:
     fake = cloud_fake(0)
     fake.ims.latency = 0.05
     client = fake.add_ims_client()
-    tenant = await make_tenant(commerce_database)
+    tenant = await make_tenant(database)
     credential = ims_credential(parse_connection(ims_config(fake, client)))
     async with httpx.AsyncClient(transport=FakeTransport(fake)) as http:
-        providers = [
-            ImsTokenProvider(credential, DatabaseTokenStore(commerce_database, tenant), http) for _ in range(3)
-        ]
+        providers = [ImsTokenProvider(credential, DatabaseTokenStore(database, tenant), http) for _ in range(3)]
         await asyncio.gather(*(provider.token() for provider in providers))
     assert fake.ims.max_in_flight == 1  # the row lock let one refresh run at a time
-    refreshes, stored = await token_refreshes(commerce_database, tenant, credential.fingerprint)
+    refreshes, stored = await token_refreshes(database, tenant, credential.fingerprint)
     assert stored is None and refreshes == fake.ims.requests

@@ -22,8 +22,8 @@ from mlconnector.platform.sync.models import SourceRecordRow
 
 
 @pytest.fixture
-def setting(commerce_database_url, make_settings, tmp_path):
-    make_settings(DATABASE_URL=commerce_database_url)
+def setting(database_url, make_settings, tmp_path):
+    make_settings(DATABASE_URL=database_url)
     fake = FakeCommerce(clock=lambda: float(int(time.time())))
     fake.catalog.generate(60, seed=9, span=timedelta(days=90))
     integration = fake.add_integration()
@@ -31,7 +31,7 @@ def setting(commerce_database_url, make_settings, tmp_path):
     config_file.write_text(json.dumps(oauth_config(integration, page_size=20)))
 
     async def tenant() -> None:
-        database = Database(commerce_database_url, null_pool=True)
+        database = Database(database_url, null_pool=True)
         try:
             await make_tenant(database, "acme")
         finally:
@@ -44,7 +44,7 @@ def setting(commerce_database_url, make_settings, tmp_path):
         "fake": fake,
         "integration": integration,
         "config": config_file,
-        "url": commerce_database_url,
+        "url": database_url,
     }
 
 

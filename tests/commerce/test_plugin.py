@@ -227,3 +227,35 @@ async def test_base_url_forms(store_code: str | None, prefix: str) -> None:
     context = SourceContext(tenant_id=uuid.uuid4(), config=oauth_config(fake.add_integration(), **extra), session=None)  # type: ignore[arg-type]
     assert await wired_plugin(fake).fetch(context, "order", "1") is not None
     assert fake.log and all(entry.path.startswith(prefix) for entry in fake.log)
+
+
+async def test_the_plugins_models_match_its_migrations(tmp_path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from mlc_testing.databases import sqlite_url
+
+    from mlconnector.connectors.commerce import models
+    from mlconnector.platform.db import migrate
+    from mlconnector.platform.db.engine import build_engine
+    from mlconnector.platform.plugins import Base
+
+    url = sqlite_url(tmp_path / "commerce.sqlite3")
+    await migrate.upgrade(url, [AdobeCommerceSource().migrations()])
+    ours = {models.ImsTokenSlot.__tablename__, models.WebhookEndpoint.__tablename__}
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        return table is None or table in ours
+
+    engine = build_engine(url, null_pool=True)
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts={"compare_type": False, "include_object": include}),
+                Base.metadata,
+            )
+        )
+    await engine.dispose()
+    assert differences == []
+    await migrate.downgrade(url, "commerce@base", [AdobeCommerceSource().migrations()])
+    await migrate.ensure_current(url)  # the core alone is still current

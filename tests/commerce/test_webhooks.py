@@ -80,7 +80,7 @@ def io_headers(body: bytes, signers=ADOBE_KEYS) -> dict[str, str]:
 
 
 @pytest.fixture
-async def setup(commerce_database, make_settings, commerce_database_url) -> AsyncIterator[dict]:
+async def setup(database, make_settings, database_url) -> AsyncIterator[dict]:
     fake = FakeCommerce()
     fake.catalog.generate(20, seed=4)
     config = oauth_config(fake.add_integration())
@@ -91,20 +91,20 @@ async def setup(commerce_database, make_settings, commerce_database_url) -> Asyn
     plugin = wired_plugin(fake, config_loader=load_config, io_keys=PublicKeys(transport=key_server()))
     plugins = PluginSet(loaded={"commerce": LoadedPlugin(plugin, "ml-connector", "test")})
     bootstrap.install_plugins(plugins)
-    tenant = await make_tenant(commerce_database)
+    tenant = await make_tenant(database)
     _, commerce_pem = HOOK_KEY
-    async with commerce_database.session(tenant) as session:
+    async with database.session(tenant) as session:
         endpoint = await save_endpoint(
             session, tenant, io_client_id=CLIENT_ID, commerce_public_key=commerce_pem.decode()
         )
-    settings = make_settings(DATABASE_URL=commerce_database_url, MLC_AUTO_MIGRATE="false")
+    settings = make_settings(DATABASE_URL=database_url, MLC_AUTO_MIGRATE="false")
     async with AsyncTestClient(create_app(settings, plugins=plugins, start_jobs=False)) as client:
         yield {
             "client": client,
             "fake": fake,
             "plugin": plugin,
             "tenant": tenant,
-            "database": commerce_database,
+            "database": database,
             "url": f"/connectors/commerce/webhooks/{endpoint.id}",
         }
     bootstrap.install_plugins(None)

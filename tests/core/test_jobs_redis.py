@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,41 +25,24 @@ MLC = str(Path(sys.executable).with_name("mlc"))
 KEK = "test:" + base64.b64encode(b"k" * 32).decode()
 
 
-@pytest.fixture(scope="module")
-def worker_database(postgres_url: str) -> Iterator[str]:
-    """A PostgreSQL database of its own, migrated as production is (the core and every installed plugin's
-    branch): the `mlc worker` processes started here load the installed plugins and refuse a schema without them."""
-    from mlc_testing.asyncio_thread import run
-    from mlc_testing.databases import _admin, installed_plugin_migrations
-
-    from mlconnector.platform.db import migrate
-
-    name = f"mlc_workers_{uuid.uuid4().hex[:10]}"
-    run(_admin(postgres_url, f'CREATE DATABASE "{name}"'))
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    run(migrate.upgrade(url, installed_plugin_migrations()))
-    yield url
-    run(_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 @pytest.fixture
-async def database(worker_database: str):
+async def database(postgres_database: str):
     """PostgreSQL only: the workers started here use it too."""
     from mlc_testing.databases import empty_postgres
 
     from mlconnector.platform.db.engine import Database
 
-    await empty_postgres(worker_database)
-    db = Database(worker_database, pool_size=2)
+    await empty_postgres(postgres_database)
+    db = Database(postgres_database, pool_size=2)
     yield db
     await db.dispose()
 
 
 @pytest.fixture
-def production_env(worker_database: str, redis_url: str, tmp_path: Path) -> dict[str, str]:
+def production_env(postgres_database: str, redis_url: str, tmp_path: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": worker_database,
+        "DATABASE_URL": postgres_database,
         "REDIS_URL": redis_url,
         "MLC_VAULT_KEKS": KEK,
         "MLC_DATA_DIR": str(tmp_path),

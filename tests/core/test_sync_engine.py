@@ -235,3 +235,20 @@ async def test_fixing_a_mapping_releases_every_document_held_on_it(engine, datab
         await save_settings(session, _plugin("testdeferred"), {"held_skus": []}, actor="user:x")
         assert await actions.retry_held(session, actor="user:x", subject="24-MB01") == 2
     await wait_for_documents(database, tenant, {"invoice:1:500": "queued", "invoice:1:501": "queued"})
+
+
+async def test_books_that_total_differently_are_held_with_the_difference(engine, database) -> None:
+    tenant = await make_tenant(database)
+    await _use_sink(database, tenant, "testdeferred")
+    await _store(database, tenant, _invoice("600"))
+    await wait_for_documents(database, tenant, {"invoice:1:600": "queued"})
+    async with database.session(tenant) as session:
+        await report_outcome(
+            session,
+            sink="testdeferred",
+            document_key="invoice:1:600",
+            outcome=Outcome(status="posted", external_ids={"TxnID": "9-1"}, totals={"total": "34.01"}),
+        )
+    row = (await wait_for_documents(database, tenant, {"invoice:1:600": "held"}))["invoice:1:600"]
+    assert row.hold_code == "total_mismatch" and "(+0.01)" in row.hold_reason
+    assert row.external_ids == {"TxnID": "9-1"}

@@ -1,31 +1,19 @@
-"""Helpers for the Adobe Commerce plugin's tests: the fake store, configs for each auth mode, a wired plugin, and
-databases that also carry the plugin's own tables."""
+"""Helpers for the Adobe Commerce plugin's tests: the fake store, configs for each auth mode, a wired plugin."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from mlc_testing.asyncio_thread import run
-from mlc_testing.databases import BACKENDS, _admin, sqlite_url
 from mlconnector.connectors.commerce.connect import Wiring
 from mlconnector.connectors.commerce.fake import FakeCommerce, FakeTransport
 from mlconnector.connectors.commerce.fake.ims import ImsClient
 from mlconnector.connectors.commerce.fake.oauth import Integration
 from mlconnector.connectors.commerce.plugin import AdobeCommerceSource
 from mlconnector.connectors.commerce.retry import RetryPolicy
-from mlconnector.platform.db import migrate
-from mlconnector.platform.db.engine import Database
 
 BASE_URL = "https://shop.example"
 IMS_URL = "https://ims.example/ims/token/v3"
-COMMERCE_MIGRATIONS = Path(AdobeCommerceSource().migrations() or "")
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
@@ -79,45 +67,3 @@ def wired_plugin(fake: FakeCommerce, **options: Any) -> AdobeCommerceSource:
         **({"clock": options.pop("clock")} if "clock" in options else {}),
     )
     return AdobeCommerceSource(wiring=wiring, **options)
-
-
-# --- databases with the plugin's tables -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def commerce_sqlite_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("commerce-template") / "template.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    run(migrate.upgrade(sqlite_url(path), [COMMERCE_MIGRATIONS]))
-    return path
-
-
-@pytest.fixture(scope="session")
-def commerce_postgres(postgres_url: str) -> Iterator[str]:
-    name = f"mlc_commerce_{uuid.uuid4().hex[:10]}"
-    run(_admin(postgres_url, f'CREATE DATABASE "{name}"'))
-    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    run(migrate.upgrade(url, [COMMERCE_MIGRATIONS]))
-    yield url
-    run(_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture(params=BACKENDS)
-def commerce_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated, empty database with the core's and the commerce plugin's tables: SQLite and PostgreSQL."""
-    from mlc_testing.databases import empty_postgres
-
-    if request.param == "sqlite":
-        path = tmp_path / "commerce.sqlite3"
-        shutil.copyfile(request.getfixturevalue("commerce_sqlite_template"), path)
-        return sqlite_url(path)
-    url = request.getfixturevalue("commerce_postgres")
-    run(empty_postgres(url))
-    return url
-
-
-@pytest.fixture
-async def commerce_database(commerce_database_url: str) -> AsyncIterator[Database]:
-    database = Database(commerce_database_url, pool_size=4)
-    yield database
-    await database.dispose()

@@ -2,8 +2,7 @@
 
 ``database_url`` is parametrised: every test that uses it runs on the embedded SQLite default and on PostgreSQL.
 SQLite tests get a copy of a file migrated once; PostgreSQL tests share one database per run, migrated once and
-emptied before each test. They hold the core's tables only; a plugin's tests add its branch on top
-(``installed_plugin_migrations`` lists what ``mlc db upgrade`` would apply besides the core).
+emptied before each test.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from sqlalchemy import text
 from mlc_testing.asyncio_thread import run
 from mlconnector.platform.db import migrate
 from mlconnector.platform.db.engine import Database, build_engine
-from mlconnector.platform.plugins.discovery import load_plugins
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -28,15 +26,17 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def installed_plugin_migrations() -> list[Path]:
-    """The migration folders of every installed plugin (what ``mlc db upgrade`` applies besides the core)."""
+def installed_migrations() -> list[Path]:
+    """Every installed plugin's migration folder: test databases have the production shape."""
+    from mlconnector.platform.plugins.discovery import load_plugins
+
     return load_plugins().migration_folders()
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
-    run(migrate.upgrade(sqlite_url(path)))
+    run(migrate.upgrade(sqlite_url(path), installed_migrations()))
     return path
 
 
@@ -54,7 +54,7 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
     name = f"mlc_test_{uuid.uuid4().hex[:12]}"
     run(_admin(postgres_url, f'CREATE DATABASE "{name}"'))
     url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    run(migrate.upgrade(url))
+    run(migrate.upgrade(url, installed_migrations()))
     yield url
     run(_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mlc_testing.databases import installed_plugin_migrations, sqlite_url
+from mlc_testing.databases import installed_migrations, sqlite_url
 
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.jobs import maintenance
@@ -96,7 +96,7 @@ def test_mlc_worker_serves_its_probe_port_until_sigterm(redis_url: str, tmp_path
     from mlconnector.platform.db import migrate
 
     database_url = sqlite_url(tmp_path / "worker.sqlite3")
-    run(migrate.upgrade(database_url, installed_plugin_migrations()))  # `mlc worker` loads the installed plugins
+    run(migrate.upgrade(database_url, installed_migrations()))
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("MLC_", "DATABASE_", "REDIS_"))},
@@ -127,7 +127,7 @@ def test_a_taken_port_stops_the_worker_with_one_line(tmp_path: Path) -> None:
     from mlconnector.platform.db import migrate
 
     database_url = sqlite_url(tmp_path / "worker.sqlite3")
-    run(migrate.upgrade(database_url, installed_plugin_migrations()))  # `mlc worker` loads the installed plugins
+    run(migrate.upgrade(database_url, installed_migrations()))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

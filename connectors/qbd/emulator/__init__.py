@@ -1,0 +1,7 @@
+"""A QuickBooks Web Connector emulator: a real SOAP client of our service that relays qbXML to a QuickBooks
+simulator, for tests, the sandbox and benchmarks."""
+
+from mlconnector.connectors.qbd.emulator.connector import SessionReport, WebConnectorEmulator
+from mlconnector.connectors.qbd.emulator.transports import RawSoapTransport, SoapError, ZeepTransport
+
+__all__ = ["RawSoapTransport", "SessionReport", "SoapError", "WebConnectorEmulator", "ZeepTransport"]

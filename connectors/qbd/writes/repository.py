@@ -1,0 +1,356 @@
+"""SQL for writes, their links, identities, raw responses and the list catalog. Every statement filters by tenant.
+
+The SOAP hot path uses a handful of single statements: :func:`pick` and :func:`mark_sent` for sendRequestXML;
+:func:`sent_under`, :func:`apply`, :func:`progress` for receiveResponseXML.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, and_, bindparam, case, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mlconnector.connectors.qbd.models import CatalogEntry, Identity, ResponseLog, Write, WriteLink
+from mlconnector.connectors.qbd.qbxml.item import item_query
+from mlconnector.connectors.qbd.writes import states
+from mlconnector.connectors.qbd.writes.decide import CatalogRow, IdentityUpdate, WriteView
+from mlconnector.connectors.qbd.writes.outgoing import Pending
+
+W = Write.__table__
+L = WriteLink.__table__
+I = Identity.__table__  # noqa: E741 - the identities table
+R = ResponseLog.__table__
+C = CatalogEntry.__table__
+_PARENT = W.alias("parent")
+ITEM_LISTING_START = item_query(iterator="Start").xml
+_NULLABLE_JSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+"""Python ``None`` binds as SQL NULL (so ``coalesce`` keeps the stored value), not as the JSON ``null``."""
+
+
+def _upsert(session: AsyncSession, table: Any) -> Any:
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _blocked() -> Any:
+    """A write waits while any write it depends on is not applied."""
+    parent_open = exists().where(
+        _PARENT.c.tenant_id == L.c.tenant_id, _PARENT.c.operation_key == L.c.parent_key, _PARENT.c.state != "applied"
+    )
+    return exists().where(L.c.tenant_id == W.c.tenant_id, L.c.child_id == W.c.id, parent_open)
+
+
+def _due(tenant_id: uuid.UUID, now: datetime) -> Any:
+    return and_(
+        W.c.tenant_id == tenant_id,
+        W.c.state.in_(states.SENDABLE),
+        or_(W.c.not_before.is_(None), W.c.not_before <= now),
+    )
+
+
+async def pick(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, limit: int) -> list[Pending]:
+    """The next writes to send: in-doubt ones first (reconciled before anything else goes), then oldest first."""
+    statement = (
+        select(
+            W.c.id,
+            W.c.state,
+            W.c.step,
+            W.c.object_type,
+            W.c.action,
+            W.c.request,
+            W.c.bindings,
+            W.c.min_version,
+            W.c.match,
+            W.c.attempt,
+            W.c.solo,
+            W.c.operation_key,
+            W.c.document_key,
+        )
+        .where(_due(tenant_id, now), ~_blocked())
+        .order_by(case((W.c.state == states.IN_DOUBT, 0), else_=1), W.c.id)
+        .limit(limit)
+    )
+    rows = (await session.execute(statement)).all()
+    return [Pending(*row) for row in rows]
+
+
+async def progress(session: AsyncSession, tenant_id: uuid.UUID, now: datetime) -> tuple[int, int]:
+    """``(waiting, ready)``: writes still to go this session, and how many of them could go right now."""
+    ready = case((~_blocked(), 1), else_=0)
+    statement = select(func.count(), func.coalesce(func.sum(ready), 0)).where(_due(tenant_id, now))
+    waiting, ready_count = (await session.execute(statement)).one()
+    return int(waiting), int(ready_count)
+
+
+async def has_work(session: AsyncSession, tenant_id: uuid.UUID, now: datetime) -> bool:
+    statement = select(W.c.id).where(_due(tenant_id, now), ~_blocked()).limit(1)
+    return (await session.execute(statement)).first() is not None
+
+
+async def identity_ids(session: AsyncSession, tenant_id: uuid.UUID, keys: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await session.execute(select(I.c.key, I.c.qb_id).where(I.c.tenant_id == tenant_id, I.c.key.in_(wanted)))
+    return dict(rows.all())
+
+
+async def mark_sent(
+    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID, now: datetime, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Commit ``sent`` (attempt, ticket, exact request) for each row before the request leaves (NOTES.md 4.2)."""
+    if not rows:
+        return
+    statement = (
+        update(W)
+        .where(W.c.tenant_id == tenant_id, W.c.id == bindparam("b_id"), W.c.state == bindparam("b_state"))
+        .values(
+            state=states.SENT,
+            step=bindparam("b_step"),
+            attempt=bindparam("b_attempt"),
+            ticket_id=ticket_id,
+            sent_at=now,
+            sent_version=bindparam("b_version"),
+            sent_request=bindparam("b_request"),
+            updated_at=now,
+        )
+    )
+    await session.execute(statement, list(rows))
+
+
+async def sent_under(session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> list[tuple[WriteView, str]]:
+    """The writes out under this ticket, with their document keys."""
+    statement = select(
+        W.c.id,
+        W.c.operation_key,
+        W.c.object_type,
+        W.c.action,
+        W.c.step,
+        W.c.request,
+        W.c.match,
+        W.c.attempt,
+        W.c.sent_version,
+        W.c.solo,
+        W.c.document_key,
+    ).where(W.c.tenant_id == tenant_id, W.c.ticket_id == ticket_id, W.c.state == states.SENT)
+    rows = (await session.execute(statement)).all()
+    return [(WriteView(*row[:10]), row[10]) for row in rows]
+
+
+async def apply(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Record decisions: ``b_id`` plus every column below (``None`` request/match keep the current one)."""
+    if not rows:
+        return
+    statement = (
+        update(W)
+        .where(W.c.tenant_id == tenant_id, W.c.id == bindparam("b_id"))
+        .values(
+            state=bindparam("b_state"),
+            step=bindparam("b_step"),
+            status_code=bindparam("b_status_code"),
+            status_message=bindparam("b_status_message"),
+            response=func.coalesce(bindparam("b_response"), W.c.response),
+            result_id=func.coalesce(bindparam("b_result_id"), W.c.result_id),
+            edit_sequence=func.coalesce(bindparam("b_edit_sequence"), W.c.edit_sequence),
+            reason_code=bindparam("b_reason_code"),
+            reason=bindparam("b_reason"),
+            request=func.coalesce(bindparam("b_request"), W.c.request),
+            match=func.coalesce(bindparam("b_match", type_=_NULLABLE_JSON), W.c.match),
+            solo=func.coalesce(bindparam("b_solo"), W.c.solo),
+            not_before=bindparam("b_not_before"),
+            updated_at=now,
+        )
+    )
+    await session.execute(statement, list(rows))
+
+
+async def upsert_identities(
+    session: AsyncSession, tenant_id: uuid.UUID, now: datetime, identities: Sequence[IdentityUpdate]
+) -> None:
+    """Insert or refresh the Commerce key ↔ QuickBooks id rows (one statement for the whole exchange)."""
+    if not identities:
+        return
+    columns = ("object_type", "qb_id", "edit_sequence", "ref_number", "name", "external_guid", "content_hash")
+    statement = _upsert(session, I).values(
+        tenant_id=tenant_id,
+        key=bindparam("b_key"),
+        created_at=now,
+        updated_at=now,
+        **{column: bindparam(f"b_{column}") for column in columns},
+    )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=["tenant_id", "key"],
+        set_={**{column: getattr(excluded, column) for column in columns}, "updated_at": now},
+    )
+    rows = [{"b_key": i.key, **{f"b_{column}": getattr(i, column) for column in columns}} for i in identities]
+    await session.execute(statement, rows)
+
+
+async def forget_identities(session: AsyncSession, tenant_id: uuid.UUID, keys: Sequence[str]) -> None:
+    if keys:
+        await session.execute(delete(I).where(I.c.tenant_id == tenant_id, I.c.key.in_(list(keys))))
+
+
+async def identities(session: AsyncSession, tenant_id: uuid.UUID, keys: Iterable[str]) -> dict[str, Identity]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Identity).where(Identity.tenant_id == tenant_id, Identity.key.in_(wanted)))
+    return {row.key: row for row in rows.scalars()}
+
+
+async def store_catalog(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, rows: Sequence[CatalogRow]) -> None:
+    for row in rows:
+        values = {"full_name": row.full_name, "name": row.name, "subtype": row.subtype}
+        values |= {"is_active": row.is_active, "refreshed_at": now}
+        statement = _upsert(session, C).values(
+            tenant_id=tenant_id, list_type=row.list_type, list_id=row.list_id, **values
+        )
+        await session.execute(
+            statement.on_conflict_do_update(index_elements=["tenant_id", "list_type", "list_id"], set_=values)
+        )
+
+
+async def prune_catalog(session: AsyncSession, tenant_id: uuid.UUID, list_type: str, seen_since: datetime) -> None:
+    """After a complete listing: forget entries QuickBooks no longer has."""
+    await session.execute(
+        delete(C).where(C.c.tenant_id == tenant_id, C.c.list_type == list_type, C.c.refreshed_at < seen_since)
+    )
+
+
+async def catalog(session: AsyncSession, tenant_id: uuid.UUID, list_type: str) -> list[CatalogEntry]:
+    rows = await session.execute(
+        select(CatalogEntry).where(CatalogEntry.tenant_id == tenant_id, CatalogEntry.list_type == list_type)
+    )
+    return list(rows.scalars())
+
+
+async def hold_dependents(
+    session: AsyncSession, tenant_id: uuid.UUID, now: datetime, parents: Mapping[str, str]
+) -> set[str]:
+    """Hold every write waiting (directly or not) on a parent that will never be applied; their document keys."""
+    documents: set[str] = set()
+    frontier = dict(parents)
+    while frontier:
+        rows = (
+            await session.execute(
+                select(W.c.id, W.c.operation_key, W.c.document_key, L.c.parent_key)
+                .join(L, and_(L.c.tenant_id == W.c.tenant_id, L.c.child_id == W.c.id))
+                .where(
+                    W.c.tenant_id == tenant_id,
+                    L.c.parent_key.in_(list(frontier)),
+                    W.c.state.in_((states.PENDING, states.IN_DOUBT)),
+                )
+            )
+        ).all()
+        updates = [
+            {
+                "b_id": row.id,
+                "b_reason": f"Waits for {row.parent_key}, which did not reach QuickBooks: {frontier[row.parent_key]}",
+            }
+            for row in rows
+        ]
+        if updates:
+            await session.execute(
+                update(W)
+                .where(W.c.tenant_id == tenant_id, W.c.id == bindparam("b_id"))
+                .values(
+                    state=states.HELD, reason_code="parent_not_posted", reason=bindparam("b_reason"), updated_at=now
+                ),
+                updates,
+            )
+        documents |= {row.document_key for row in rows}
+        frontier = {row.operation_key: frontier[row.parent_key] for row in rows}
+    return documents
+
+
+async def document_writes(
+    session: AsyncSession, tenant_id: uuid.UUID, document_keys: Iterable[str]
+) -> dict[str, list[Any]]:
+    keys = sorted(set(document_keys))
+    if not keys:
+        return {}
+    statement = select(
+        W.c.document_key,
+        W.c.operation_key,
+        W.c.object_type,
+        W.c.state,
+        W.c.result_id,
+        W.c.reason_code,
+        W.c.reason,
+    ).where(W.c.tenant_id == tenant_id, W.c.document_key.in_(keys))
+    found: dict[str, list[Any]] = defaultdict(list)
+    for row in (await session.execute(statement)).all():
+        found[row.document_key].append(row)
+    return found
+
+
+async def end_session(
+    session: AsyncSession, tenant_id: uuid.UUID, ticket_ids: Sequence[uuid.UUID], now: datetime
+) -> int:
+    """Writes still ``sent`` when their session ended become ``in_doubt`` (queries simply go again; an item
+    listing starts over, since its iterator died with the session). Returns how many were in doubt."""
+    if not ticket_ids:
+        return 0
+    mine = and_(W.c.tenant_id == tenant_id, W.c.ticket_id.in_(list(ticket_ids)))
+    await session.execute(
+        update(W)
+        .where(mine, W.c.state == states.PENDING, W.c.action == "query", W.c.object_type == "Item")
+        .values(request=ITEM_LISTING_START, updated_at=now)
+    )
+    result = await session.execute(
+        update(W)
+        .where(mine, W.c.state == states.SENT)
+        .values(
+            state=case((W.c.action == "query", states.PENDING), else_=states.IN_DOUBT),
+            step=case(
+                (W.c.action == "add", states.RECONCILE), (W.c.action == "mod", states.REFRESH), else_=states.WRITE
+            ),
+            request=case(
+                (and_(W.c.action == "query", W.c.object_type == "Item"), ITEM_LISTING_START), else_=W.c.request
+            ),
+            updated_at=now,
+        )
+    )
+    return int(result.rowcount or 0)
+
+
+async def store_response(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    ticket_id: uuid.UUID,
+    now: datetime,
+    body: str,
+    hresult: str,
+    message: str,
+    *,
+    processed: bool = False,
+    error: str | None = None,
+) -> None:
+    """Keep QuickBooks' raw answer (for support, audit and replay)."""
+    await session.execute(
+        R.insert().values(
+            tenant_id=tenant_id,
+            ticket_id=ticket_id,
+            received_at=now,
+            body=body,
+            hresult=hresult or None,
+            message=message or None,
+            processed_at=now if processed else None,
+            error=error,
+        )
+    )
+
+
+def retry_time(now: datetime, seconds: int | None) -> datetime | None:
+    return now + timedelta(seconds=seconds) if seconds else None
