@@ -130,6 +130,8 @@ class Invoice(_Sales, frozen=True, kw_only=True, tag="invoice"):
     order_number: str
     paid: bool = False
     payment: Payment | None = None
+    canceled: bool = False
+    """The source canceled (voided) this invoice; a sink voids it if it was posted, and never posts it anew."""
 
 
 class CreditMemo(_Sales, frozen=True, kw_only=True, tag="credit_memo"):
@@ -140,6 +142,8 @@ class CreditMemo(_Sales, frozen=True, kw_only=True, tag="credit_memo"):
     invoice_key: str | None = None
     adjustment: Decimal = ZERO
     adjustment_fee: Decimal = ZERO
+    canceled: bool = False
+    """The source canceled this credit memo; a sink voids it if it was posted, and never posts it anew."""
 
 
 Document = Customer | Order | Invoice | Payment | CreditMemo

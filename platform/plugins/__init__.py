@@ -4,6 +4,7 @@ Connectors import from here and from :mod:`mlconnector.platform.documents`, noth
 holds our own connectors to that). See ``docs/plugins.md``.
 """
 
+from mlconnector.platform.cli.tenant_arg import resolve_tenant
 from mlconnector.platform.db.base import Base, TenantScoped, new_id
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.db.rls import isolate_tenant_table, release_tenant_table
@@ -32,6 +33,7 @@ from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
 from mlconnector.platform.sync.audit import record_audit
+from mlconnector.platform.sync.connections import connection_config
 from mlconnector.platform.sync.ingest import IngestReport, ingest
 from mlconnector.platform.sync.outcomes import report_outcome
 from mlconnector.platform.sync.records import StoredSummary, store_records
@@ -72,6 +74,7 @@ __all__ = [
     "TenantScoped",
     "UTCDateTime",
     "VaultError",
+    "connection_config",
     "enqueue",
     "ingest",
     "isolate_tenant_table",
@@ -83,6 +86,7 @@ __all__ = [
     "record_soap_call",
     "release_tenant_table",
     "report_outcome",
+    "resolve_tenant",
     "seal_value",
     "secret_fields",
     "store_records",

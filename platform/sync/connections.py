@@ -35,3 +35,16 @@ async def connection_for(
         return None
     config = await connection_config(session, plugins.get(row.plugin))
     return Connection(plugin=row.plugin, config=config or {})
+
+
+async def connection_config(session: AsyncSession, tenant_id: uuid.UUID, plugin: str) -> Mapping[str, Any] | None:
+    """The tenant's connection config for ``plugin`` (secret fields as ``Secret``), or ``None`` when the tenant
+    has no connection to it. For a plugin's own background jobs (a webhook's fetch)."""
+    from mlconnector.platform.bootstrap import current_plugins
+    from mlconnector.platform.db import tenancy
+    from mlconnector.tenants.services.connections import connection_config as load_config
+
+    if tenancy.tenant_of(session.sync_session) != tenant_id:
+        raise ValueError("the session is bound to another tenant")
+    plugins = current_plugins()
+    return await load_config(session, plugins.get(plugin)) if plugin in plugins else None

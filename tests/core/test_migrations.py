@@ -61,13 +61,32 @@ async def test_upgrade_downgrade_upgrade(empty_url: str) -> None:
     assert await _tables(empty_url) >= CORE_TABLES
 
 
+def core_tables() -> set[str]:
+    """Tables of the core's own models. ``Base.metadata`` also holds the models of whichever plugins the tests
+    imported before this one; each plugin compares its own branch with its own models."""
+    return {
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if mapper.class_.__module__.startswith(("mlconnector.platform.", "mlconnector.tenants.", "mlconnector.web."))
+    }
+
+
+def only_tables(tables: set[str]):
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+        return table is None or table in tables
+
+    return include
+
+
 async def test_models_match_the_migrations(empty_url: str) -> None:
     await migrate.upgrade(empty_url)
     import_all_models()
+    options = {"compare_type": False, "include_object": only_tables(core_tables())}
     engine = build_engine(empty_url, null_pool=True)
     async with engine.connect() as connection:
         differences = await connection.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": False}), Base.metadata)
+            lambda sync: compare_metadata(MigrationContext.configure(sync, opts=options), Base.metadata)
         )
     await engine.dispose()
     assert differences == []
