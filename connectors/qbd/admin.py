@@ -8,9 +8,10 @@ import uuid
 from sqlalchemy import select
 
 from mlconnector.connectors.qbd import qwc
-from mlconnector.connectors.qbd.models import Connection, Write
+from mlconnector.connectors.qbd.models import CatalogEntry, Connection, Write
 from mlconnector.connectors.qbd.qbxml import account, item, payment_method, preferences, versions
 from mlconnector.connectors.qbd.session import credentials
+from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
 from mlconnector.platform.plugins import Database, utcnow
 
@@ -109,3 +110,9 @@ async def request_list_refresh(database: Database, tenant_id: uuid.UUID) -> int:
                 )
             )
     return len(reads)
+
+
+async def catalog_entries(database: Database, tenant_id: uuid.UUID, list_type: str) -> list[CatalogEntry]:
+    """The list as QuickBooks last reported it (read by ``request_list_refresh`` and the Web Connector)."""
+    async with database.session(tenant_id) as session:
+        return await writes.catalog(session, tenant_id, list_type)

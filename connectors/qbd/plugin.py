@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import click
 
-from mlconnector.connectors.qbd import planner
+from mlconnector.connectors.qbd import admin, planner
 from mlconnector.connectors.qbd.connection_status import describe
 from mlconnector.connectors.qbd.settings import PostingSettings, SettingsError, posting_settings_schema
 from mlconnector.connectors.qbd.soap.routes import ServiceRegistry, make_routes
@@ -21,14 +21,19 @@ from mlconnector.connectors.qbd.writes.queue import PlanRejected, enqueue
 from mlconnector.platform.documents import Document
 from mlconnector.platform.plugins import (
     PLUGIN_API_VERSION,
+    CatalogEntry,
     CheckResult,
+    ClientFile,
     Hold,
     Outcome,
     Plan,
+    PluginContext,
     SinkContext,
     SinkPlugin,
     utcnow,
 )
+
+LISTS = {"items": "Item", "payment_methods": "PaymentMethod", "accounts": "Account"}
 
 
 class QuickBooksDesktopSink(SinkPlugin):
@@ -75,6 +80,32 @@ class QuickBooksDesktopSink(SinkPlugin):
         except PlanRejected as error:
             return Outcome(status="failed", error=str(error))
 
+    async def credentials(self, context: PluginContext) -> Mapping[str, str]:
+        """A new Web Connector password for the connection's user name (shown once; stored hashed)."""
+        assert context.database is not None
+        username, password = await admin.rotate_password(context.database, context.tenant_id, _username(context))
+        return {"username": username, "password": password}
+
+    async def client_file(self, context: PluginContext) -> ClientFile:
+        """The .qwc file to add in the QuickBooks Web Connector."""
+        assert context.database is not None
+        content = await admin.qwc_for(context.database, context.tenant_id, context.public_base_url)
+        return ClientFile(filename=f"{_username(context)}.qwc", content_type="application/x-qwc", content=content)
+
+    async def catalog(self, context: PluginContext, list_name: str, *, refresh: bool = False) -> list[CatalogEntry]:
+        """QuickBooks' items, payment methods or accounts as last read (``refresh`` queues a new read for the next
+        Web Connector contact)."""
+        if list_name not in LISTS:
+            raise ValueError(f"QuickBooks has no list {list_name!r}; ask for one of {', '.join(LISTS)}")
+        assert context.database is not None
+        if refresh:
+            await admin.request_list_refresh(context.database, context.tenant_id)
+        entries = await admin.catalog_entries(context.database, context.tenant_id, LISTS[list_name])
+        return [
+            CatalogEntry(name=e.name or e.full_name, full_name=e.full_name, kind=e.subtype, active=e.is_active)
+            for e in entries
+        ]
+
     def routes(self) -> Sequence[Any]:
         return make_routes(self.registry)
 
@@ -85,3 +116,10 @@ class QuickBooksDesktopSink(SinkPlugin):
 
     def migrations(self) -> Path | None:
         return Path(__file__).parent / "migrations"
+
+
+def _username(context: PluginContext) -> str:
+    username = str(context.config.get("username") or "")
+    if not username:
+        raise ValueError("set the QuickBooks connection's Web Connector user name first")
+    return username

@@ -18,16 +18,30 @@ if TYPE_CHECKING:
 
     from mlconnector.platform.documents import Document
     from mlconnector.platform.jobs.registry import JobHandler
-    from mlconnector.platform.plugins.context import SinkContext, SourceContext
+    from mlconnector.platform.plugins.context import PluginContext, SinkContext, SourceContext
     from mlconnector.platform.plugins.plan import Outcome, Plan
     from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 
-PLUGIN_API_VERSION = "1.0"
+PLUGIN_API_VERSION = "1.1"
 """``major.minor``. A plugin declaring the same major and a minor no newer than this loads."""
 
 ENTRY_POINT_GROUP = "mlconnector.connectors"
 
-HOOKS = ("check", "read", "fetch", "normalize", "plan", "deliver", "routes", "cli", "migrations", "jobs")
+HOOKS = (
+    "check",
+    "read",
+    "fetch",
+    "normalize",
+    "plan",
+    "deliver",
+    "routes",
+    "cli",
+    "migrations",
+    "jobs",
+    "credentials",
+    "client_file",
+    "catalog",
+)
 """Every hook of the plugin API (see docs/plugins.md)."""
 
 Capability = Literal[
@@ -57,6 +71,29 @@ class CheckResult:
     @classmethod
     def failure(cls, problem: str, message: str, **details: str) -> CheckResult:
         return cls(False, message, problem, details)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFile:
+    """A file the merchant downloads and installs on their side (the QuickBooks Web Connector's .qwc)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One object of the outside system's lists that documents map onto (an item, a payment method, an account)."""
+
+    name: str
+    full_name: str
+    kind: str | None = None
+    active: bool = True
+
+
+class NotSupported(Exception):
+    """The plugin does not offer this optional hook."""
 
 
 class Plugin:
@@ -141,3 +178,18 @@ class SinkPlugin(Plugin):
         """Hook ``deliver``: carry a plan out (``direct_delivery``) or queue it for the outside system to collect
         (``deferred_delivery``, as the Web Connector does); the outcome says which."""
         raise NotImplementedError
+
+    async def credentials(self, context: PluginContext) -> Mapping[str, str]:
+        """Hook ``credentials`` (optional): issue (or replace) the credential the outside system uses to reach us,
+        returned once for the merchant to copy (the Web Connector's user name and password). Only a hash is kept."""
+        raise NotSupported("credentials")
+
+    async def client_file(self, context: PluginContext) -> ClientFile:
+        """Hook ``client_file`` (optional): the file the merchant installs on their side (a .qwc)."""
+        raise NotSupported("client_file")
+
+    async def catalog(self, context: PluginContext, list_name: str, *, refresh: bool = False) -> list[CatalogEntry]:
+        """Hook ``catalog`` (optional): the outside system's list ``items``, ``payment_methods`` or ``accounts`` as
+        last read, for mapping suggestions; ``refresh=True`` also asks for a fresh read (which may complete later,
+        e.g. at the next Web Connector contact)."""
+        raise NotSupported("catalog")

@@ -12,12 +12,20 @@ from typing import Any
 
 from mlconnector.platform.documents import Document
 from mlconnector.platform.errors import PluginError
-from mlconnector.platform.plugins.base import CheckResult, Plugin, SinkPlugin, SourcePlugin
+from mlconnector.platform.plugins.base import (
+    CatalogEntry,
+    CheckResult,
+    ClientFile,
+    NotSupported,
+    Plugin,
+    SinkPlugin,
+    SourcePlugin,
+)
 from mlconnector.platform.plugins.config import validate_config, with_secrets_wrapped
-from mlconnector.platform.plugins.context import SinkContext, SourceContext
+from mlconnector.platform.plugins.context import PluginContext, SinkContext, SourceContext
 from mlconnector.platform.plugins.plan import Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
-from mlconnector.platform.redaction import redact
+from mlconnector.platform.redaction import redact, remember
 
 CHECK_TIMEOUT_SECONDS = 30.0
 _DOCUMENT_TYPES = tuple(Document.__args__)  # type: ignore[attr-defined]
@@ -125,3 +133,41 @@ async def deliver_plan(plugin: SinkPlugin, context: SinkContext, plan: Plan) -> 
     if not isinstance(outcome, Outcome):
         raise PluginError(f"plugin {plugin.name!r}: deliver() returned {type(outcome).__name__}, not an Outcome")
     return outcome
+
+
+def supports(plugin: Plugin, hook: str) -> bool:
+    """Whether a sink overrides the optional ``hook`` (``credentials``, ``client_file``, ``catalog``)."""
+    return isinstance(plugin, SinkPlugin) and getattr(type(plugin), hook) is not getattr(SinkPlugin, hook)
+
+
+async def issue_credentials(plugin: SinkPlugin, context: PluginContext) -> dict[str, str]:
+    """Hook ``credentials``; the values are remembered as secrets (masked in every log line from now on)."""
+    if not supports(plugin, "credentials"):
+        raise NotSupported(f"{plugin.title} issues no credentials")
+    issued = dict(await plugin.credentials(context))
+    if not issued or not all(isinstance(k, str) and isinstance(v, str) for k, v in issued.items()):
+        raise PluginError(f"plugin {plugin.name!r}: credentials() must return names and values as text")
+    for name, value in issued.items():
+        if "password" in name or "secret" in name or "token" in name:
+            remember(value)
+    return issued
+
+
+async def download_client_file(plugin: SinkPlugin, context: PluginContext) -> ClientFile:
+    if not supports(plugin, "client_file"):
+        raise NotSupported(f"{plugin.title} has no file to install")
+    result = await plugin.client_file(context)
+    if not isinstance(result, ClientFile) or not result.filename or "/" in result.filename:
+        raise PluginError(f"plugin {plugin.name!r}: client_file() must return a ClientFile with a plain file name")
+    return result
+
+
+async def read_catalog(
+    plugin: SinkPlugin, context: PluginContext, list_name: str, *, refresh: bool = False
+) -> list[CatalogEntry]:
+    if not supports(plugin, "catalog"):
+        raise NotSupported(f"{plugin.title} has no lists to map onto")
+    entries = list(await plugin.catalog(context, list_name, refresh=refresh))
+    if not all(isinstance(entry, CatalogEntry) for entry in entries):
+        raise PluginError(f"plugin {plugin.name!r}: catalog() must return CatalogEntry objects")
+    return sorted(entries, key=lambda entry: entry.full_name.lower())

@@ -63,7 +63,8 @@ def test_broken_plugins_stop_startup_with_the_reason(name: str, target: str, mes
 def test_api_versions() -> None:
     assert api_compatible("1.0")
     assert not api_compatible("2.0")
-    assert not api_compatible("1.1")  # newer than this core
+    assert api_compatible("1.1")
+    assert not api_compatible("1.2")  # newer than this core
     assert not api_compatible("one")
 
 
