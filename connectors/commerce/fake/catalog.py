@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -357,14 +357,22 @@ class Catalog:
         customer_id: int | None = None,
         rng: random.Random | None = None,
         payment_method: str = "checkmo",
+        shipping: Decimal | None = None,
+        tax_rates: Sequence[Decimal] | None = None,
+        discount_percent: int | None = None,
+        billing_name: tuple[str, str] | None = None,
+        increment_id: str | None = None,
     ) -> Row:
+        """A generated order; the keyword arguments pin what is otherwise drawn at random: ``shipping`` (0 is free
+        shipping), one ``tax_rates`` entry per line (several rates in one order), the buyer's ``billing_name``
+        (for guests: the name the store shows), and an ``increment_id`` (store-prefixed, long)."""
         rng = rng or random.Random(0)  # noqa: S311 - reproducible test data, not secrets
         entity_id = self.next_id(self.orders)
-        discount_percent = rng.choice((0, 0, 0, 10, 20))
+        drawn_discount = rng.choice((0, 0, 0, 10, 20))
         taxed = rng.random() < 0.5
         fields: dict[str, Any] = {
             "entity_id": entity_id,
-            "increment_id": self.next_increment("order", store_id),
+            "increment_id": increment_id or self.next_increment("order", store_id),
             "store_id": store_id,
             "created_at": stamp(created),
             "updated_at": stamp(created),
@@ -377,12 +385,14 @@ class Catalog:
             fields.update(customer_id=customer_id, customer_email=customer["email"])
         else:
             fields["customer_email"] = f"guest{entity_id}@example.com"
+        rate = Decimal("0.0825") if taxed else Decimal(0)
         extra = {
             "lines": lines,
-            "discount_percent": discount_percent,
-            "tax_rate": Decimal("0.0825") if taxed else Decimal(0),
-            "shipping": Decimal(5) * len(lines),
+            "discount_percent": drawn_discount if discount_percent is None else discount_percent,
+            "tax_rates": list(tax_rates) if tax_rates is not None else [rate] * len(lines),
+            "shipping": Decimal(5) * len(lines) if shipping is None else shipping,
             "payment_method": payment_method,
+            "billing_name": billing_name,
             "invoiced": False,
             "refunded": False,
         }
@@ -390,33 +400,43 @@ class Catalog:
         self.orders[entity_id] = row
         return row
 
-    def _figures(self, row: Row) -> dict[str, Any]:
+    def _figures(
+        self, row: Row, quantities: Mapping[int, int] | None = None, *, with_shipping: bool = True
+    ) -> dict[str, Any]:
+        """The order's figures — or those of part of it: ``quantities`` maps a line number (1-based) to the
+        quantity invoiced or refunded (lines not named are left out); shipping only ``with_shipping``."""
         extra = row.extra
         items = []
         for n, line in enumerate(extra["lines"], start=1):
-            total = line.product.price * line.qty
+            qty = line.qty if quantities is None else quantities.get(n, 0)
+            if qty <= 0:
+                continue
+            total = line.product.price * qty
             discount = (total * extra["discount_percent"] / 100).quantize(CENT, ROUND_HALF_UP)
-            tax = ((total - discount) * extra["tax_rate"]).quantize(CENT, ROUND_HALF_UP)
+            tax = ((total - discount) * extra["tax_rates"][n - 1]).quantize(CENT, ROUND_HALF_UP)
             items.append(
                 {
                     "item_id": row.fields["entity_id"] * 10 + n,
                     "line": line,
+                    "qty": qty,
+                    "rate": extra["tax_rates"][n - 1],
                     "total": total,
                     "discount": discount,
                     "tax": tax,
                 }
             )
+        shipping = extra["shipping"] if with_shipping else Decimal(0)
         subtotal = sum((item["total"] for item in items), Decimal(0))
         discount = sum((item["discount"] for item in items), Decimal(0))
         tax = sum((item["tax"] for item in items), Decimal(0))
-        grand = subtotal - discount + extra["shipping"] + tax
+        grand = subtotal - discount + shipping + tax
         return {
             "items": items,
             "subtotal": subtotal,
             "discount": discount,
             "tax": tax,
             "grand": grand,
-            "shipping": extra["shipping"],
+            "shipping": shipping,
         }
 
     def _render_order(self, row: Row) -> dict[str, Any]:
@@ -500,8 +520,8 @@ class Catalog:
                 base_price=money(line.product.price),
                 original_price=money(line.product.price),
                 base_original_price=money(line.product.price),
-                price_incl_tax=money(line.product.price * (1 + extra["tax_rate"])),
-                base_price_incl_tax=money(line.product.price * (1 + extra["tax_rate"])),
+                price_incl_tax=money(line.product.price * (1 + item["rate"])),
+                base_price_incl_tax=money(line.product.price * (1 + item["rate"])),
                 row_total=money(item["total"]),
                 base_row_total=money(item["total"]),
                 row_total_incl_tax=money(row_incl),
@@ -511,7 +531,7 @@ class Catalog:
                 discount_percent=extra["discount_percent"],
                 tax_amount=money(item["tax"]),
                 base_tax_amount=money(item["tax"]),
-                tax_percent=float(extra["tax_rate"] * 100),
+                tax_percent=float(item["rate"] * 100),
                 row_invoiced=money(item["total"]) if extra["invoiced"] else 0,
                 base_row_invoiced=money(item["total"]) if extra["invoiced"] else 0,
             )
@@ -519,6 +539,8 @@ class Catalog:
         address = dict(order["billing_address"])
         if f.get("customer_id") is not None:
             address.update(firstname=order["customer_firstname"], lastname=order["customer_lastname"])
+        elif extra.get("billing_name"):
+            address.update(firstname=extra["billing_name"][0], lastname=extra["billing_name"][1])
         order["billing_address"] = {**address, "email": f["customer_email"], "parent_id": f["entity_id"]}
         order["payment"] = {
             **order["payment"],
@@ -544,9 +566,13 @@ class Catalog:
         row = self.orders[entity_id]
         row.fields.update(state=state, status=state if state != "processing" else "processing", updated_at=stamp(when))
 
-    def invoice_order(self, order_id: int, when: datetime, *, paid: bool = True) -> Row:
-        """Invoice a generated order in full (``POST /V1/order/{id}/invoice``), which also saves the order."""
+    def invoice_order(
+        self, order_id: int, when: datetime, *, paid: bool = True, quantities: Mapping[int, int] | None = None
+    ) -> Row:
+        """Invoice a generated order (``POST /V1/order/{id}/invoice``), which also saves the order: in full, or the
+        given ``quantities`` per line number (a partial invoice; shipping goes on the order's first invoice)."""
         order = self.orders[order_id]
+        first = not any(invoice.fields["order_id"] == order_id for invoice in self.invoices.values())
         order.extra["invoiced"] = True
         self.set_order_state(order_id, "processing", when)
         entity_id = self.next_id(self.invoices)
@@ -559,7 +585,8 @@ class Catalog:
             "updated_at": stamp(when),
             "state": 2 if paid else 1,
         }
-        row = Row(fields=fields, render=self._render_invoice)
+        extra = {"quantities": dict(quantities) if quantities is not None else None, "with_shipping": first}
+        row = Row(fields=fields, render=self._render_invoice, extra=extra)
         self.invoices[entity_id] = row
         return row
 
@@ -572,6 +599,8 @@ class Catalog:
     def _render_invoice(self, row: Row) -> dict[str, Any]:
         f = row.fields
         order = self.orders[f["order_id"]].payload()
+        if row.extra.get("quantities") is not None or not row.extra.get("with_shipping", True):
+            return self._render_part(self._invoice_template, row, with_shipping=row.extra.get("with_shipping", True))
         invoice = copy.deepcopy(self._invoice_template)
         invoice.update(
             {
@@ -612,13 +641,27 @@ class Catalog:
         invoice["items"] = [self._document_item(item, f["entity_id"], n) for n, item in enumerate(order["items"], 1)]
         return invoice
 
-    def refund_invoice(self, invoice_id: int, when: datetime) -> Row:
-        """An offline credit memo for the whole invoice (``POST /V1/order/{id}/refund``); the order closes."""
+    def refund_invoice(
+        self,
+        invoice_id: int,
+        when: datetime,
+        *,
+        quantities: Mapping[int, int] | None = None,
+        with_shipping: bool | None = None,
+    ) -> Row:
+        """An offline credit memo (``POST /V1/order/{id}/refund``) for the whole invoice — the order closes — or
+        for ``quantities`` per line number (a partial refund; shipping only when ``with_shipping``)."""
         invoice = self.invoices[invoice_id]
         order_id = invoice.fields["order_id"]
         order = self.orders[order_id]
-        order.extra["refunded"] = True
-        self.set_order_state(order_id, "closed", when)
+        partial = quantities is not None or invoice.extra.get("quantities") is not None
+        if not partial:
+            order.extra["refunded"] = True
+            self.set_order_state(order_id, "closed", when)
+        else:
+            self.set_order_state(order_id, order.fields["state"], when)
+        if quantities is None and invoice.extra.get("quantities") is not None:
+            quantities = invoice.extra["quantities"]
         entity_id = self.next_id(self.credit_memos)
         fields = {
             "entity_id": entity_id,
@@ -630,13 +673,17 @@ class Catalog:
             "updated_at": stamp(when),
             "state": 2,
         }
-        row = Row(fields=fields, render=self._render_memo)
+        shipping = invoice.extra.get("with_shipping", True) if with_shipping is None else with_shipping
+        extra = {"quantities": dict(quantities) if quantities is not None else None, "with_shipping": shipping}
+        row = Row(fields=fields, render=self._render_memo, extra=extra)
         self.credit_memos[entity_id] = row
         return row
 
     def _render_memo(self, row: Row) -> dict[str, Any]:
         f = row.fields
         order = self.orders[f["order_id"]].payload()
+        if row.extra.get("quantities") is not None or not row.extra.get("with_shipping", True):
+            return self._render_part(self._memo_template, row, with_shipping=row.extra.get("with_shipping", True))
         memo = copy.deepcopy(self._memo_template)
         memo.update(
             {
@@ -675,6 +722,64 @@ class Catalog:
         )
         memo["items"] = [self._document_item(item, f["entity_id"], n) for n, item in enumerate(order["items"], 1)]
         return memo
+
+    def _render_part(self, template: dict[str, Any], row: Row, *, with_shipping: bool) -> dict[str, Any]:
+        """An invoice or credit memo for part of an order: its own figures, items scaled to their quantities."""
+        f = row.fields
+        order_row = self.orders[f["order_id"]]
+        order = order_row.payload()
+        figures = self._figures(order_row, row.extra.get("quantities"), with_shipping=with_shipping)
+        document = copy.deepcopy(template)
+        currency = {
+            k: order[k]
+            for k in ("base_currency_code", "global_currency_code", "order_currency_code", "store_currency_code")
+        }
+        document.update(currency)
+        amounts = {
+            "subtotal": money(figures["subtotal"]),
+            "subtotal_incl_tax": money(figures["subtotal"] + figures["tax"]),
+            "discount_amount": -money(figures["discount"]),
+            "tax_amount": money(figures["tax"]),
+            "shipping_amount": money(figures["shipping"]),
+            "shipping_incl_tax": money(figures["shipping"]),
+            "grand_total": money(figures["grand"]),
+        }
+        for name, value in amounts.items():
+            document[name] = value
+            document[f"base_{name}"] = value
+        document.update(
+            entity_id=f["entity_id"],
+            increment_id=f["increment_id"],
+            order_id=f["order_id"],
+            store_id=f["store_id"],
+            created_at=f["created_at"],
+            updated_at=f["updated_at"],
+            state=f["state"],
+        )
+        if "invoice_id" in f:
+            document["invoice_id"] = f["invoice_id"]
+        if "billing_address_id" in document:
+            document["billing_address_id"] = order["billing_address_id"]
+        if "total_qty" in document:
+            document["total_qty"] = sum(item["qty"] for item in figures["items"])
+        by_id = {item["item_id"]: item for item in order["items"]}
+        document["items"] = []
+        for n, item in enumerate(figures["items"], start=1):
+            part = self._document_item(by_id[item["item_id"]], f["entity_id"], n)
+            row_total, tax, discount = item["total"], item["tax"], item["discount"]
+            part.update(
+                qty=item["qty"],
+                row_total=money(row_total),
+                base_row_total=money(row_total),
+                row_total_incl_tax=money(row_total + tax),
+                base_row_total_incl_tax=money(row_total + tax),
+                tax_amount=money(tax),
+                base_tax_amount=money(tax),
+                discount_amount=money(discount),
+                base_discount_amount=money(discount),
+            )
+            document["items"].append(part)
+        return document
 
     @staticmethod
     def _document_item(order_item: dict[str, Any], parent_id: int, n: int) -> dict[str, Any]:
