@@ -35,6 +35,7 @@ from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
+from mlconnector.platform.sync.actions import release_holds
 from mlconnector.platform.sync.audit import record_audit
 from mlconnector.platform.sync.connections import connection_config
 from mlconnector.platform.sync.ingest import IngestReport, ingest
@@ -90,6 +91,7 @@ __all__ = [
     "record_commerce_call",
     "record_qbwc_session",
     "record_soap_call",
+    "release_holds",
     "release_tenant_table",
     "report_outcome",
     "resolve_tenant",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,17 +71,27 @@ async def replan(session: AsyncSession, key: str, *, actor: str) -> DocumentRow:
     return await retry(session, key, actor=actor) if row.state in ACTIONABLE else row
 
 
-async def retry_held(session: AsyncSession, *, actor: str, code: str | None = None, subject: str | None = None) -> int:
-    """Retry every held document with this hold ``code`` and/or ``subject`` (after mapping a SKU, or connecting
-    the books). Returns how many were queued."""
+async def retry_held(
+    session: AsyncSession, *, actor: str, code: str | Sequence[str] | None = None, subject: str | None = None
+) -> int:
+    """Retry every held document with this hold ``code`` (or any of several) and/or ``subject`` (after mapping a
+    SKU, connecting the books, or the books' lists arriving). Returns how many were queued."""
     statement = select(DocumentRow.key).where(
         DocumentRow.tenant_id == tenancy.require_tenant(session.sync_session), DocumentRow.state == documents.HELD
     )
-    if code is not None:
+    if isinstance(code, str):
         statement = statement.where(DocumentRow.hold_code == code)
+    elif code is not None:
+        statement = statement.where(DocumentRow.hold_code.in_(list(code)))
     if subject is not None:
         statement = statement.where(DocumentRow.hold_subject == subject)
     keys = list((await session.execute(statement)).scalars())
     for key in keys:
         await retry(session, key, actor=actor)
     return len(keys)
+
+
+async def release_holds(session: AsyncSession, *, codes: Sequence[str], subject: str | None = None) -> int:
+    """For sinks: plan again every document held with one of ``codes`` — when what they waited for has arrived
+    (QuickBooks' item list was read, so a SKU may now match an item). In the caller's transaction."""
+    return await retry_held(session, actor="system", code=codes, subject=subject)

@@ -6,9 +6,11 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 from sqlalchemy import select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
@@ -63,10 +65,12 @@ async def save_records(session: AsyncSession, source_name: str, records: Sequenc
     for identity, record in latest.items():
         digest = content_hash(record)
         found = existing.get(identity)
-        if found is None:
-            session.add(_new_row(tenant_id, source_name, record, digest))
+        if found is None and await _insert_new(session, tenant_id, source_name, record, digest):
             summary.new.append(record.key)
-        elif found.content_hash != digest:
+            continue
+        if found is None:  # another transaction stored it a moment ago (a duplicate webhook): compare with that
+            found = (await _existing(session, tenant_id, source_name, [identity]))[identity]
+        if found.content_hash != digest:
             await session.execute(
                 update(SourceRecordRow)
                 .where(SourceRecordRow.tenant_id == tenant_id, SourceRecordRow.id == found.id)
@@ -94,9 +98,37 @@ async def save_records(session: AsyncSession, source_name: str, records: Sequenc
     return summary
 
 
-def _new_row(tenant_id: uuid.UUID, source_name: str, record: SourceRecord, digest: str) -> SourceRecordRow:
+async def _existing(
+    session: AsyncSession, tenant_id: uuid.UUID, source_name: str, identities: list[tuple[str, str]]
+) -> dict[tuple[str, str], Any]:
+    rows = await session.execute(
+        select(SourceRecordRow.stream, SourceRecordRow.key, SourceRecordRow.id, SourceRecordRow.content_hash).where(
+            SourceRecordRow.tenant_id == tenant_id,
+            SourceRecordRow.source == source_name,
+            tuple_(SourceRecordRow.stream, SourceRecordRow.key).in_(identities),
+        )
+    )
+    return {(row.stream, row.key): row for row in rows.all()}
+
+
+async def _insert_new(
+    session: AsyncSession, tenant_id: uuid.UUID, source_name: str, record: SourceRecord, digest: str
+) -> bool:
+    """Insert unless the same record was stored concurrently (then ``False``: the caller compares with it)."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(SourceRecordRow)
+        .values(**_new_row(tenant_id, source_name, record, digest))
+        .on_conflict_do_nothing(index_elements=["tenant_id", "source", "stream", "key"])
+        .returning(SourceRecordRow.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+def _new_row(tenant_id: uuid.UUID, source_name: str, record: SourceRecord, digest: str) -> dict[str, Any]:
     now = utcnow()
-    return SourceRecordRow(
+    return dict(
+        id=uuid.uuid4(),
         tenant_id=tenant_id,
         source=source_name,
         stream=record.stream,

@@ -84,3 +84,20 @@ async def test_every_storefront_document_reaches_the_books_once(make_settings, d
     assert len(invoices[LONG_INVOICE].external_ids) >= 1
     assert all(len(t.ref_number or "") <= 11 for t in simulator.of_kind("Invoice"))
     assert sessions <= 6
+
+
+async def test_orders_read_before_quickbooks_lists_arrive_post_once_they_do(make_settings, database_url) -> None:
+    """Onboarding order of events: the store is read before the Web Connector's first contact, so no SKU can match
+    an item yet; when QuickBooks' item list arrives, those documents plan again and post."""
+    fake = FakeCommerce()
+    scenario = build_store(fake)
+    simulator = stocked_books(fake)
+    async with running_books(make_settings, database_url, fake, simulator) as books:
+        await books.read_store()
+        early = await books.documents()
+        assert {d.hold_code for d in early.values() if d.type == "invoice"} == {"unmapped_sku"}
+        await books.until_quiet()
+        documents = await books.documents()
+    posted = {d.number for d in documents.values() if d.type == "invoice" and d.state == "posted"}
+    assert posted == set(scenario.captured_invoices)
+    assert len(simulator.of_kind("Invoice")) == len(scenario.captured_invoices)

@@ -177,6 +177,13 @@ class Books:
     source_config: dict[str, Any]
     username: str
     password: str
+    runtime: JobRuntime
+    sink: QuickBooksDesktopSink
+
+    def later(self, minutes: int) -> None:
+        """Move our service's clock ``minutes`` ahead: the next scheduled Web Connector run, after a dead session
+        has expired."""
+        self.sink.registry.clock = lambda: datetime.now(UTC) + timedelta(minutes=minutes)
 
     async def read_store(self) -> None:
         """Read every stream the way the scheduled read does (the records, then the cursor, per batch)."""
@@ -246,11 +253,12 @@ async def running_books(
     simulator: QuickBooksSimulator,
     *,
     env: dict[str, str] | None = None,
+    **plugin_options: Any,
 ) -> AsyncIterator[Books]:
     from mlc_testing.engine import FAST_JOBS
 
     settings = make_settings(DATABASE_URL=database_url, **{**FAST_JOBS, **(env or {})})
-    source, sink = wired_plugin(fake), QuickBooksDesktopSink()
+    source, sink = wired_plugin(fake, **plugin_options), QuickBooksDesktopSink()
     plugins = plugin_set(source, sink)
     bootstrap.install_plugins(plugins)
     database = Database(database_url, pool_size=4)
@@ -268,8 +276,43 @@ async def running_books(
         await admin.request_list_refresh(database, tenant)
         app = create_app(settings, plugins=plugins, start_jobs=False)
         async with AsyncTestClient(app, base_url="http://testserver.local") as client:
-            yield Books(database, tenant, fake, simulator, client, source, source_config, username, password)
+            yield Books(
+                database, tenant, fake, simulator, client, source, source_config, username, password, runtime, sink
+            )
     finally:
         runtime.stop()
         bootstrap.install_plugins(None)
         await database.dispose()
+
+
+def snapshot(simulator: QuickBooksSimulator) -> dict[str, Any]:
+    """The books as a bookkeeper compares them: every transaction by kind and reference number with its customer,
+    date, lines and totals, what each payment was applied to, and the customer names (QuickBooks' own ids left out,
+    as they differ from run to run)."""
+
+    def lines(txn: Any) -> list[tuple[str, str]]:
+        return [(line.item.name, f"{line.amount:.2f}") for line in txn.lines]
+
+    transactions = sorted(
+        (
+            txn.kind,
+            txn.ref_number or "",
+            txn.customer.name,
+            txn.txn_date.isoformat(),
+            f"{txn.total:.2f}",
+            f"{txn.balance:.2f}",
+            tuple(lines(txn)),
+            tuple(sorted((target.ref_number or "", f"{amount:.2f}") for target, amount in txn.applied_to)),
+        )
+        for kind in ("Invoice", "ReceivePayment", "CreditMemo", "SalesReceipt")
+        for txn in simulator.of_kind(kind)
+    )
+    return {"transactions": transactions, "customers": sorted(c.name for c in simulator.customers())}
+
+
+def assert_same_books(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Fail with exactly what differs: transactions only in one run, customers only in one run."""
+    missing = [t for t in expected["transactions"] if t not in actual["transactions"]]
+    extra = [t for t in actual["transactions"] if t not in expected["transactions"]]
+    names = sorted(set(expected["customers"]) ^ set(actual["customers"]))
+    assert not (missing or extra or names), f"missing: {missing}\nextra: {extra}\ncustomer names differing: {names}"

@@ -22,7 +22,7 @@ from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
 from mlconnector.connectors.qbd.writes.decide import Decision, WriteView, decide, rejected_message_set
 from mlconnector.connectors.qbd.writes.outgoing import CannotSend, Pending, elements_for
-from mlconnector.platform.plugins import Hold, Outcome, report_outcome
+from mlconnector.platform.plugins import Hold, Outcome, release_holds, report_outcome
 
 SINK = "qbd"
 
@@ -31,6 +31,13 @@ SINK = "qbd"
 class Outgoing:
     qbxml: str
     count: int
+
+
+HOLDS_A_LIST_RELEASES = {
+    "Item": ("unmapped_sku", "unknown_item"),
+    "PaymentMethod": ("unmapped_payment_method",),
+}
+"""When QuickBooks' list of this kind has been read again, documents held for these reasons are planned again."""
 
 
 def _batch(picked: list[Pending]) -> list[Pending]:
@@ -176,6 +183,8 @@ async def record(
             started = view.match.get("started_at")
             if started:
                 await writes.prune_catalog(session, tenant_id, decision.catalog_done, datetime.fromisoformat(started))
+            if decision.catalog_done in HOLDS_A_LIST_RELEASES:  # documents that waited for this list plan again
+                await release_holds(session, codes=HOLDS_A_LIST_RELEASES[decision.catalog_done])
         if decision.closing_date is not None:
             closing = date.fromisoformat(decision.closing_date) if decision.closing_date else None
             await sessions.update_connection(session, tenant_id, closing_date=closing)
