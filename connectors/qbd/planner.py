@@ -287,7 +287,12 @@ class Planner:
             invoice, self.settings, customer=customer, items=items, ref_number=ref, external_guid=guid
         )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(invoice.grand_total)}
-        summary = {"ref_number": ref, "date": invoice.date.isoformat(), "total": numbers.amount(invoice.grand_total)}
+        summary = {
+            "ref_number": ref,
+            "date": invoice.date.isoformat(),
+            "total": numbers.amount(invoice.grand_total),
+            "line_kinds": lines.line_kinds(invoice),
+        }
         self._operation(
             invoice.key,
             "add",
@@ -320,7 +325,12 @@ class Planner:
             external_guid=guid,
         )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(invoice.grand_total)}
-        summary = {"ref_number": ref, "date": invoice.date.isoformat(), "total": numbers.amount(invoice.grand_total)}
+        summary = {
+            "ref_number": ref,
+            "date": invoice.date.isoformat(),
+            "total": numbers.amount(invoice.grand_total),
+            "line_kinds": lines.line_kinds(invoice),
+        }
         self._operation(
             key,
             "add",
@@ -428,7 +438,12 @@ class Planner:
             memo, self.settings, customer=customer, items=items, ref_number=ref, external_guid=guid
         )
         match = {"ref_number": ref, "external_guid": guid, "amount": numbers.amount(memo.grand_total)}
-        summary = {"ref_number": ref, "date": memo.date.isoformat(), "total": numbers.amount(memo.grand_total)}
+        summary = {
+            "ref_number": ref,
+            "date": memo.date.isoformat(),
+            "total": numbers.amount(memo.grand_total),
+            "line_kinds": lines.line_kinds(memo),
+        }
         self._operation(
             memo.key,
             "add",

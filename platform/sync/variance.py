@@ -22,7 +22,7 @@ from mlconnector.platform.sync.models import DocumentRow
 
 CATEGORIES = ("sales", "tax", "shipping", "discounts", "payments", "refunds")
 ZERO = Decimal("0.00")
-_BOOK_KEYS = {"sales": "subtotal", "tax": "tax", "shipping": "shipping", "discounts": "discount", "payments": "payment"}
+_BOOK_KEYS = {"sales": "sales", "tax": "tax", "shipping": "shipping", "discounts": "discount", "payments": "payment"}
 
 
 @dataclass(slots=True)
@@ -72,8 +72,9 @@ def _books(row: DocumentRow, storefront: dict[str, Decimal]) -> dict[str, Decima
         return {"refunds": Decimal(totals["total"]) if "total" in totals else None}
     if row.type == "payment":
         return {"payments": Decimal(totals["total"]) if "total" in totals else None}
+    categorised = "sales" in totals  # the sink split its lines by kind: a kind it did not list was zero
     return {
-        category: Decimal(totals[key]) if key in totals else None
+        category: Decimal(totals[key]) if key in totals else (ZERO if categorised and key != "payment" else None)
         for category, key in _BOOK_KEYS.items()
         if category in storefront
     }
@@ -97,10 +98,12 @@ async def daily_variance(session: AsyncSession, day: date) -> VarianceReport:
         .all()
     )
     report = VarianceReport(day)
+    decoded = {row.key: documents.canonical(row) for row in rows}
+    inside_invoices = {doc.payment.key for doc in decoded.values() if isinstance(doc, Invoice) and doc.payment}
     for row in rows:
-        if row.state == documents.SKIPPED:
-            continue
-        figures = _storefront(documents.canonical(row))
+        if row.state == documents.SKIPPED or row.key in inside_invoices:
+            continue  # a payment carried by its invoice is counted there, once
+        figures = _storefront(decoded[row.key])
         for category, amount in figures.items():
             report.lines[category].storefront += amount
         if row.state != documents.POSTED:

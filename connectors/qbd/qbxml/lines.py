@@ -86,6 +86,15 @@ def sales_lines(document: Invoice | CreditMemo, settings: PostingSettings, items
     return lines
 
 
+KINDS = {"discount_item": "discount", "shipping_item": "shipping", "tax_item": "tax", "adjustment_item": "adjustment"}
+
+
+def line_kinds(document: Invoice | CreditMemo) -> list[str]:
+    """What each posted line is, in posting order (``sales``, ``discount``, ``shipping``, ``tax``,
+    ``adjustment``): how QuickBooks' answer is read back into the variance report's categories."""
+    return ["sales"] * len(document.lines) + [KINDS[setting] for setting, *_ in _extras(document)]
+
+
 def append_lines(
     parent: etree._Element, tag: str, lines: list[SalesLine], *, tax_code: str | None, fitter: TextFitter, path: str
 ) -> None:

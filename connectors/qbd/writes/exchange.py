@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.connectors.qbd.qbxml.envelope import document
 from mlconnector.connectors.qbd.qbxml.responses import Answer
+from mlconnector.connectors.qbd.qbxml.totals import document_totals
 from mlconnector.connectors.qbd.session import repository as sessions
 from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
@@ -215,8 +216,8 @@ def outcome_of(rows: list) -> Outcome | None:
             Hold(code=row.reason_code or "held", reason=row.reason or "Needs attention", subject=row.operation_key)
             for row in held
         )
-        return Outcome(status="held", external_ids=ids, holds=holds)
-    return Outcome(status="posted", external_ids=ids)
+        return Outcome(status="held", external_ids=ids, holds=holds, totals=document_totals(rows))
+    return Outcome(status="posted", external_ids=ids, totals=document_totals(rows))
 
 
 async def report_finished(session: AsyncSession, tenant_id: uuid.UUID, document_keys: set[str]) -> None:

@@ -288,6 +288,8 @@ async def document_writes(
         W.c.result_id,
         W.c.reason_code,
         W.c.reason,
+        W.c.response,
+        W.c.notes,
     ).where(W.c.tenant_id == tenant_id, W.c.document_key.in_(keys))
     found: dict[str, list[Any]] = defaultdict(list)
     for row in (await session.execute(statement)).all():
