@@ -52,7 +52,7 @@ class PostingSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     line_tax_code: str | None = "Non"
     payment_methods: dict[str, str] = {}
     fallback_payment_method: str | None = None
-    deposit_account: str | None = None
+    deposit_account: str | None = "Undeposited Funds"
     ar_account: str | None = None
     invoice_template: str | None = None
     credit_memo_template: str | None = None

@@ -23,32 +23,6 @@ def sync() -> None:
     """The sync engine, per tenant (TENANT is a slug or id)."""
 
 
-@sync.command()
-@click.argument("tenant")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def status(tenant: str, as_json: bool) -> None:
-    """Documents by state, queue depth, holds with reasons, last read, cursors."""
-    from mlconnector.platform.sync.status import tenant_status
-
-    async def work(database: Database, tenant_id: uuid.UUID) -> dict[str, Any]:
-        async with database.session(tenant_id) as session:
-            return await tenant_status(session)
-
-    result = run_for_tenant(tenant, work)
-
-    def lines() -> list[str]:
-        counts = ", ".join(f"{state} {count}" for state, count in result["documents"].items() if count)
-        out = [
-            f"documents: {counts or 'none'}",
-            f"queue depth: {result['queue_depth']}",
-            f"last read: {result['last_read_at'] or 'never'}",
-        ]
-        out += [f"held {h['number'] or h['key']}: {h['reason']}" for h in result["holds"]]
-        return out
-
-    emit(result, as_json, lines)
-
-
 def _document_action(name: str, help_text: str) -> click.Command:
     @click.command(name, help=help_text)
     @click.argument("tenant")

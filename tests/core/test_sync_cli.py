@@ -117,10 +117,11 @@ def cli(make_settings, database_url, test_plugins):
 
 
 def test_status_lists_holds_with_their_reasons(cli) -> None:
-    result = json.loads(cli("sync", "status", "acme", "--json").output)
-    assert result["documents"]["posted"] == 1 and result["documents"]["held"] == 1
-    assert result["holds"][0]["reason"] == "SKU SKU-9 has no item"
-    assert "held 101: SKU SKU-9 has no item" in cli("sync", "status", "acme").output
+    result = json.loads(cli("status", "acme", "--json").output)
+    assert result["sync"]["documents"]["posted"] == 1 and result["sync"]["documents"]["held"] == 1
+    assert result["sync"]["holds"][0]["reason"] == "SKU SKU-9 has no item"
+    assert result["books"]["connected"] and result["books"]["plugin"] == "testdeferred"
+    assert "held 101: SKU SKU-9 has no item" in cli("status", "acme").output
 
 
 def test_variance_shows_the_held_invoice_as_the_difference(cli) -> None:
@@ -166,5 +167,5 @@ def test_preview_plans_without_sending(cli) -> None:
 
 
 def test_unknown_tenant_is_named(cli) -> None:
-    result = CliRunner().invoke(build_cli(), ["sync", "status", "nobody"])
+    result = CliRunner().invoke(build_cli(), ["sync", "retry", "nobody", "invoice:1:1"])
     assert result.exit_code == 1 and "there is no tenant 'nobody'" in result.output
