@@ -90,7 +90,7 @@ async def test_a_queued_job_survives_flushall(database, sender, redis_url, start
         job_id = await enqueue(session, PING)
     client = redis.Redis.from_url(redis_url)
     assert client.dbsize() > 0  # the wake-up is sitting in Redis…
-    client.flushall()  # …and is gone
+    client.flushdb()  # …and is gone
     client.close()
     start_worker()
     job = await wait_for_state(database, job_id, "done", timeout=30)

@@ -171,7 +171,7 @@ async def test_redis_flushall_in_the_production_shape(make_settings, postgres_da
         await _read_only(books)
         client = redis_client.Redis.from_url(redis_url)
         assert client.dbsize() > 0
-        client.flushall()
+        client.flushdb()
         client.close()
         books.runtime.worker.resume()
         await books.idle()
