@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
 from mlconnector.platform.errors import MlcError
-from mlconnector.platform.sync import documents
+from mlconnector.platform.jobs.context import JobContext
+from mlconnector.platform.jobs.queue import enqueue
+from mlconnector.platform.sync import documents, planning_lock
 from mlconnector.platform.sync.audit import record_audit
 from mlconnector.platform.sync.models import DocumentRow
 from mlconnector.platform.sync.outcome import queue_post
@@ -75,7 +77,11 @@ async def retry_held(
     session: AsyncSession, *, actor: str, code: str | Sequence[str] | None = None, subject: str | None = None
 ) -> int:
     """Retry every held document with this hold ``code`` (or any of several) and/or ``subject`` (after mapping a
-    SKU, connecting the books, or the books' lists arriving). Returns how many were queued."""
+    SKU, connecting the books, or the books' lists arriving). Returns how many were queued.
+
+    Waits for the tenant's planners in flight first (see :mod:`planning_lock`), so a hold made from the old
+    mapping a moment ago is released too."""
+    await planning_lock.releasing(session)
     statement = select(DocumentRow.key).where(
         DocumentRow.tenant_id == tenancy.require_tenant(session.sync_session), DocumentRow.state == documents.HELD
     )
@@ -91,7 +97,19 @@ async def retry_held(
     return len(keys)
 
 
-async def release_holds(session: AsyncSession, *, codes: Sequence[str], subject: str | None = None) -> int:
+RELEASE_JOB = "sync.release_holds"
+
+
+async def release_holds(session: AsyncSession, *, codes: Sequence[str], subject: str | None = None) -> None:
     """For sinks: plan again every document held with one of ``codes`` — when what they waited for has arrived
-    (QuickBooks' item list was read, so a SKU may now match an item). In the caller's transaction."""
-    return await retry_held(session, actor="system", code=codes, subject=subject)
+    (QuickBooks' item list was read, so a SKU may now match an item).
+
+    Queued in the caller's transaction and done by a job right after it commits: the release must wait for the
+    tenant's planners in flight, and a sink's transaction (a Web Connector exchange) must not wait on them."""
+    await enqueue(session, RELEASE_JOB, payload={"codes": list(codes), "subject": subject})
+
+
+async def release_held_documents(context: JobContext) -> None:
+    """The ``sync.release_holds`` job."""
+    payload = context.payload
+    await retry_held(context.session, actor="system", code=list(payload["codes"]), subject=payload.get("subject"))

@@ -166,13 +166,17 @@ async def hold_unreadable(session: AsyncSession, source: str, record_key: str, r
 
 
 async def get_document(
-    session: AsyncSession, *, document_id: uuid.UUID | None = None, key: str | None = None
+    session: AsyncSession, *, document_id: uuid.UUID | None = None, key: str | None = None, lock: bool = False
 ) -> DocumentRow | None:
+    """One document by id or key. ``lock`` holds a share lock on it (PostgreSQL) until the transaction ends: a
+    payment deciding to wait for its invoice cannot miss the invoice being posted meanwhile (the posting waits)."""
     tenant_id = tenancy.require_tenant(session.sync_session)
     statement = select(DocumentRow).where(DocumentRow.tenant_id == tenant_id)
     statement = (
         statement.where(DocumentRow.id == document_id) if document_id else statement.where(DocumentRow.key == key)
     )
+    if lock:
+        statement = statement.with_for_update(read=True)
     return (await session.execute(statement)).scalar_one_or_none()
 
 

@@ -15,7 +15,7 @@ from mlconnector.platform.plugins.calls import deliver_plan, plan_document
 from mlconnector.platform.plugins.context import SinkContext
 from mlconnector.platform.plugins.plan import Plan
 from mlconnector.platform.settings import get_settings
-from mlconnector.platform.sync import documents
+from mlconnector.platform.sync import documents, planning_lock
 from mlconnector.platform.sync.audit import record_audit
 from mlconnector.platform.sync.connections import connection_for
 from mlconnector.platform.sync.models import DocumentRow
@@ -54,6 +54,7 @@ async def sink_context(context: JobContext, sink: SinkPlugin, config: dict) -> S
 
 async def post_document(context: JobContext) -> None:
     session = context.session
+    await planning_lock.planning(session)  # before reading what a hold or a wait depends on
     row = await documents.get_document(session, document_id=uuid.UUID(context.payload["document_id"]))
     if row is None:
         raise PermanentJobError("the document no longer exists")
@@ -78,7 +79,7 @@ async def post_document(context: JobContext) -> None:
     document = documents.canonical(row)
     prerequisite = documents.prerequisite_key(document)
     if prerequisite is not None:
-        parent = await documents.get_document(session, key=prerequisite)
+        parent = await documents.get_document(session, key=prerequisite, lock=True)
         if parent is None or parent.state != documents.POSTED:
             await documents.set_state(session, row, documents.WAITING, waiting_on=prerequisite, sink=sink.name)
             await record_audit(

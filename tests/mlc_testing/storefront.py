@@ -288,7 +288,21 @@ async def running_books(
 def snapshot(simulator: QuickBooksSimulator) -> dict[str, Any]:
     """The books as a bookkeeper compares them: every transaction by kind and reference number with its customer,
     date, lines and totals, what each payment was applied to, and the customer names (QuickBooks' own ids left out,
-    as they differ from run to run)."""
+    as they differ from run to run).
+
+    A transaction's customer is named by the buyer it stands for, not by its QuickBooks name: two buyers called
+    "Eli Park" in two stores become "Eli Park" and "Eli Park (2)" in whichever order they were first posted, and a
+    fault may change that order. So a customer is its name without the " (n)" suffix, its e-mail and the first of its
+    transactions; the names themselves are still compared, as a list."""
+    kinds = ("Invoice", "ReceivePayment", "CreditMemo", "SalesReceipt")
+    first: dict[str, str] = {}
+    everything = [t for kind in kinds for t in simulator.of_kind(kind)]
+    for txn in sorted(everything, key=lambda t: (t.kind, t.ref_number or "")):
+        first.setdefault(txn.customer.list_id, f"{txn.kind} {txn.ref_number}")
+
+    def buyer(customer: Any) -> str:
+        base = customer.name.rsplit(" (", 1)[0]
+        return f"{base} <{customer.fields.get('Email', '')}> first: {first.get(customer.list_id, '')}"
 
     def lines(txn: Any) -> list[tuple[str, str]]:
         return [(line.item.name, f"{line.amount:.2f}") for line in txn.lines]
@@ -297,14 +311,14 @@ def snapshot(simulator: QuickBooksSimulator) -> dict[str, Any]:
         (
             txn.kind,
             txn.ref_number or "",
-            txn.customer.name,
+            buyer(txn.customer),
             txn.txn_date.isoformat(),
             f"{txn.total:.2f}",
             f"{txn.balance:.2f}",
             tuple(lines(txn)),
             tuple(sorted((target.ref_number or "", f"{amount:.2f}") for target, amount in txn.applied_to)),
         )
-        for kind in ("Invoice", "ReceivePayment", "CreditMemo", "SalesReceipt")
+        for kind in kinds
         for txn in simulator.of_kind(kind)
     )
     return {"transactions": transactions, "customers": sorted(c.name for c in simulator.customers())}
