@@ -13,7 +13,7 @@ from mlconnector.connectors.qbd.qbxml import account, item, payment_method, pref
 from mlconnector.connectors.qbd.session import credentials
 from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
-from mlconnector.platform.plugins import Database, utcnow
+from mlconnector.platform.plugins import Database, get_sync_settings, utcnow
 
 
 class AdminError(ValueError):
@@ -68,11 +68,12 @@ async def qwc_for(database: Database, tenant_id: uuid.UUID, public_base_url: str
         ).scalar_one_or_none()
         if connection is None:
             raise AdminError("set the Web Connector password first (`mlc qbwc password TENANT`)")
+        rhythm = await get_sync_settings(session)  # the tenant's web_connector_interval_minutes, not our column
         return qwc.qwc_file(
             public_base_url=public_base_url,
             username=connection.username,
             file_id=connection.file_id,
-            run_every_minutes=connection.run_every_minutes,
+            run_every_minutes=rhythm.web_connector_interval_minutes,
             company=connection.company_name,
         )
 

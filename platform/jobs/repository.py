@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -217,6 +217,22 @@ async def upsert_schedule(
         set_={"kind": kind, "payload": payload or {}, "interval_seconds": interval_seconds, "enabled": enabled},
     )
     await session.execute(statement)
+
+
+async def set_schedule_interval(session: AsyncSession, name: str, interval_seconds: int) -> bool:
+    """Change an existing schedule's interval; the next tick comes no later than one new interval from now.
+    Returns whether the schedule exists."""
+    soonest = utcnow() + timedelta(seconds=interval_seconds)
+    result = await session.execute(
+        update(Schedule)
+        .where(Schedule.name == name)
+        .values(
+            interval_seconds=interval_seconds,
+            next_run_at=case((Schedule.next_run_at > soonest, soonest), else_=Schedule.next_run_at),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 async def count_by_state(session: AsyncSession, tenant_id: uuid.UUID | None = None) -> dict[str, int]:

@@ -41,6 +41,7 @@ from mlconnector.platform.sync.connections import connection_config
 from mlconnector.platform.sync.ingest import IngestReport, ingest
 from mlconnector.platform.sync.outcomes import report_outcome
 from mlconnector.platform.sync.records import StoredSummary, store_records
+from mlconnector.platform.sync.sync_settings import PauseWindow, SyncSettings, get_sync_settings
 from mlconnector.platform.vault.keyring import VaultError
 from mlconnector.platform.vault.sealing import seal_value, unseal_value
 
@@ -64,6 +65,7 @@ __all__ = [
     "NotSupported",
     "Operation",
     "Outcome",
+    "PauseWindow",
     "PermanentJobError",
     "Plan",
     "Plugin",
@@ -78,11 +80,13 @@ __all__ = [
     "SourcePlugin",
     "SourceRecord",
     "StoredSummary",
+    "SyncSettings",
     "TenantScoped",
     "UTCDateTime",
     "VaultError",
     "connection_config",
     "enqueue",
+    "get_sync_settings",
     "ingest",
     "isolate_tenant_table",
     "new_id",

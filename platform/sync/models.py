@@ -7,7 +7,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mlconnector.platform.db.base import Base, TenantScoped, new_id
@@ -88,6 +100,9 @@ class DocumentRow(TenantScoped, Base):
         Index("ix_documents_tenant_id_order_number", "tenant_id", "order_number"),
         Index("ix_documents_tenant_id_waiting_on", "tenant_id", "waiting_on"),
         Index("ix_documents_tenant_id_document_date", "tenant_id", "document_date"),
+        Index("ix_documents_tenant_id_state_order_number", "tenant_id", "state", "order_number"),
+        Index("ix_documents_tenant_id_posted_at", "tenant_id", "posted_at"),
+        Index("ix_documents_tenant_id_created_at", "tenant_id", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -155,5 +170,26 @@ class SinkSettingsRow(TenantScoped, Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     sink: Mapped[str] = mapped_column(String(40), primary_key=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80), default="system")
+
+
+class SyncSettingsRow(TenantScoped, Base):
+    """A tenant's sync rhythm: when to leave the books alone, how often to read the store, how often the Web
+    Connector polls. No row means the defaults (see :mod:`mlconnector.platform.sync.sync_settings`)."""
+
+    __tablename__ = "sync_settings"
+    __table_args__ = (
+        CheckConstraint("read_interval_minutes BETWEEN 1 AND 1440", name="read_interval"),
+        CheckConstraint("web_connector_interval_minutes BETWEEN 1 AND 1440", name="web_connector_interval"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    read_interval_minutes: Mapped[int] = mapped_column(Integer)
+    web_connector_interval_minutes: Mapped[int] = mapped_column(Integer)
+    pause_start: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    """``HH:MM`` local to ``pause_timezone``; the three pause columns are all set or all empty."""
+    pause_end: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    pause_timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(80), default="system")

@@ -15,7 +15,6 @@ from mlconnector.platform.sync.connections import connection_for
 from mlconnector.platform.sync.ingest import ingest
 
 READ_JOB = "sync.read"
-DEFAULT_INTERVAL_SECONDS = 300
 
 
 def schedule_name(tenant_id: uuid.UUID) -> str:
@@ -26,10 +25,15 @@ async def ensure_read_schedule(
     session: AsyncSession,
     tenant_id: uuid.UUID,
     *,
-    interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+    interval_seconds: int | None = None,
     enabled: bool = True,
 ) -> None:
-    """Read the tenant's source every ``interval_seconds`` (each tick runs once across all workers)."""
+    """Read the tenant's source every ``interval_seconds`` — by default the tenant's ``read_interval_minutes``
+    sync setting — each tick running once across all workers."""
+    if interval_seconds is None:
+        from mlconnector.platform.sync.sync_settings import get_sync_settings
+
+        interval_seconds = (await get_sync_settings(session)).read_interval_minutes * 60
     await jobs_repository.upsert_schedule(
         session,
         name=schedule_name(tenant_id),
@@ -38,6 +42,12 @@ async def ensure_read_schedule(
         tenant_id=tenant_id,
         enabled=enabled,
     )
+
+
+async def reschedule_reads(session: AsyncSession, tenant_id: uuid.UUID, minutes: int) -> None:
+    """A changed read interval applies to the tenant's existing schedule (a tenant with no source connected has
+    none yet; connecting one creates it with the setting)."""
+    await jobs_repository.set_schedule_interval(session, schedule_name(tenant_id), minutes * 60)
 
 
 async def read_tenant_source(context: JobContext) -> None:

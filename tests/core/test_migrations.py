@@ -25,6 +25,7 @@ CORE_TABLES = {
     "documents",
     "audit_events",
     "sink_settings",
+    "sync_settings",
 }
 
 

@@ -25,7 +25,7 @@ from mlconnector.connectors.qbd.soap.calls import SoapCall, SoapFault
 from mlconnector.connectors.qbd.writes import exchange
 from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.xmlsafe import UnsafeXML
-from mlconnector.platform.plugins import Database, utcnow
+from mlconnector.platform.plugins import Database, get_sync_settings, utcnow
 
 SERVER_VERSION = "ml-connector 0.1.0 (QuickBooks Desktop sink)"
 MIN_CLIENT = (2, 1)
@@ -122,12 +122,18 @@ class WebConnectorService:
         stale = [ticket_id for ticket_id, _ in open_now]
         await sessions.end_tickets(session, tenant_id, stale, "superseded", now)
         await writes.end_session(session, tenant_id, stale, now)
+        rhythm = await get_sync_settings(session)
+        wait = rhythm.web_connector_interval_minutes * 60
+        paused_until = rhythm.paused_until(now)
+        if paused_until is not None:  # the tenant's pause window: nothing goes into the books now
+            await sessions.update_connection(session, tenant_id, last_contact_at=now, last_result="paused")
+            until_open = max(60, int((paused_until - now).total_seconds()))
+            return [tickets.new_ticket(), "none", str(min(wait, until_open)), "60"]
         connection = await sessions.connection(session, tenant_id)
         assert connection is not None
         if not await writes.has_work(session, tenant_id, now):
             await sessions.update_connection(session, tenant_id, last_contact_at=now, last_result="nothing_to_do")
-            wait = str(connection.run_every_minutes * 60)
-            return [tickets.new_ticket(), "none", wait, "60"]
+            return [tickets.new_ticket(), "none", str(wait), "60"]
         ticket = tickets.new_ticket()
         hashed = tickets.ticket_hash(ticket)
         ticket_id = await sessions.create_ticket(session, tenant_id, hashed, None, connection.batch_size, now)
@@ -233,6 +239,10 @@ class WebConnectorService:
                 )
                 if refusal:
                     return ""
+            rhythm = await get_sync_settings(session)
+            if rhythm.paused_until(now) is not None:  # a session that ran into the pause window stops here
+                await sessions.update_ticket(session, tenant_id, ticket_id, last_error=rhythm.pause_message())
+                return ""
             outgoing = await exchange.send(
                 session, tenant_id, ticket_id, now, version=version, batch_size=live.batch_size
             )
