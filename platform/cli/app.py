@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from mlconnector.platform.cli.db import db
+from mlconnector.platform.cli.items import items
 from mlconnector.platform.cli.jobs import jobs
 from mlconnector.platform.cli.plugins import plugins_command
 from mlconnector.platform.cli.serve import serve
@@ -68,6 +69,7 @@ def build_cli() -> click.Group:
         plugins_command,
         sync,
         settings_group,
+        items,
         vault,
         tenant,
         token,
