@@ -28,6 +28,7 @@ from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.settings import Settings
 from mlconnector.platform.sync import handlers as _engine_handlers  # noqa: F401  (engine jobs and gauges)
+from mlconnector.platform.sync.api import ROUTES as SYNC_ROUTES
 from mlconnector.platform.vault.keyring import keyring_from_settings
 from mlconnector.tenants.auth.install import install_accounts
 from mlconnector.tenants.auth.openapi import openapi_components
@@ -74,6 +75,7 @@ class ApplicationCore(InitPlugin):
 
     def _configure_routes(self, app_config: AppConfig) -> None:
         app_config.route_handlers.append(HealthController)
+        app_config.route_handlers.extend(SYNC_ROUTES)  # guarded like the accounts API (tenants/auth)
         if self.settings.metrics.enabled:
             app_config.route_handlers.append(metrics)
         for plugin in self.plugins:

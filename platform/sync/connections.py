@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mlconnector.platform.plugins.base import SinkPlugin
 from mlconnector.platform.plugins.discovery import PluginSet
 
 
@@ -35,6 +36,20 @@ async def connection_for(
         return None
     config = await connection_config(session, plugins.get(row.plugin))
     return Connection(plugin=row.plugin, config=config or {})
+
+
+async def require_sink(session: AsyncSession, plugins: PluginSet) -> SinkPlugin:
+    """The session tenant's sink plugin, or a 409 saying to connect the books first."""
+    from mlconnector.platform.db import tenancy
+    from mlconnector.platform.errors import InvalidInput
+
+    connection = await connection_for(session, plugins, tenancy.require_tenant(session.sync_session), "sink")
+    sink = plugins.get(connection.plugin) if connection is not None else None
+    if not isinstance(sink, SinkPlugin):
+        raise InvalidInput(
+            ("sink", "connect QuickBooks (the books) first; these settings belong to it."), status_code=409
+        )
+    return sink
 
 
 async def connection_config(session: AsyncSession, tenant_id: uuid.UUID, plugin: str) -> Mapping[str, Any] | None:

@@ -22,13 +22,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mlconnector.platform.db import tenancy
 from mlconnector.platform.errors import InvalidInput
 from mlconnector.platform.plugins.base import SinkPlugin
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.sync import actions
 from mlconnector.platform.sync.audit import record_audit
-from mlconnector.platform.sync.connections import connection_for
+from mlconnector.platform.sync.connections import require_sink
 from mlconnector.platform.sync.sink_settings import InvalidSettings, effective_settings, save_settings, stored_settings
 
 HEADER = ("sku", "item")
@@ -58,12 +57,9 @@ class ImportReport:
 
 async def mapping_sink(session: AsyncSession, plugins: PluginSet) -> SinkPlugin:
     """The tenant's sink, if it maps SKUs to items (its settings schema has an ``items`` object)."""
-    connection = await connection_for(session, plugins, tenancy.require_tenant(session.sync_session), "sink")
-    if connection is None:
-        raise NoMappings(("items", "connect QuickBooks (the books) first; SKUs map onto its items."))
-    sink = plugins.get(connection.plugin)
-    spec = (sink.settings_schema.get("properties") or {}).get("items") if isinstance(sink, SinkPlugin) else None
-    if not isinstance(sink, SinkPlugin) or not isinstance(spec, Mapping) or spec.get("type") != "object":
+    sink = await require_sink(session, plugins)
+    spec = (sink.settings_schema.get("properties") or {}).get("items")
+    if not isinstance(spec, Mapping) or spec.get("type") != "object":
         raise NoMappings(("items", f"{sink.title} does not map SKUs to items, so there is nothing to set here."))
     return sink
 
