@@ -5,8 +5,9 @@ its audit trail. Every query leads with ``tenant_id`` and a column of one of the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
@@ -37,20 +38,28 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidInput(problems, status_code=400)
 
 
-def _filtered(
+def _conditions(
     session: AsyncSession, states: tuple[str, ...] | None, number: str | None, type_: str | None
-) -> Select[tuple[DocumentRow]]:
-    statement = select(DocumentRow).where(DocumentRow.tenant_id == tenancy.require_tenant(session.sync_session))
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [DocumentRow.tenant_id == tenancy.require_tenant(session.sync_session)]
     if states:
-        unknown = [state for state in states if state not in documents.STATES]
-        if unknown:
+        if any(state not in documents.STATES for state in states):
             raise InvalidInput(("state", f"use one of {', '.join(documents.STATES)}."), status_code=400)
-        statement = statement.where(DocumentRow.state.in_(states))
+        conditions.append(DocumentRow.state.in_(states))
     if number:
-        statement = statement.where(or_(DocumentRow.number == number, DocumentRow.order_number == number))
+        conditions.append(or_(DocumentRow.number == number, DocumentRow.order_number == number))
     if type_:
-        statement = statement.where(DocumentRow.type == type_)
-    return statement
+        conditions.append(DocumentRow.type == type_)
+    return conditions
+
+
+async def _page(
+    session: AsyncSession, conditions: list[ColumnElement[bool]], order: tuple[Any, ...], limit: int, offset: int
+) -> DocumentPage:
+    """One page in ``order`` and the count of every match (counted on the indexes, never on the bodies)."""
+    total = (await session.execute(select(func.count()).select_from(DocumentRow).where(*conditions))).scalar_one()
+    statement = select(DocumentRow).where(*conditions).order_by(*order).limit(limit).offset(offset)
+    return DocumentPage(list((await session.execute(statement)).scalars()), total)
 
 
 async def list_documents(
@@ -65,19 +74,15 @@ async def list_documents(
     """The session tenant's documents, newest first, filtered by state(s), by an order/invoice/credit-memo
     ``number`` (exact: the document's own number or its order's) and by type; with the total count."""
     _check_page(limit, offset)
-    statement = _filtered(session, states, number, type_)
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    page = statement.order_by(DocumentRow.created_at.desc(), DocumentRow.id.desc()).limit(limit).offset(offset)
-    return DocumentPage(list((await session.execute(page)).scalars()), total)
+    conditions = _conditions(session, states, number, type_)
+    return await _page(session, conditions, (DocumentRow.created_at.desc(), DocumentRow.id.desc()), limit, offset)
 
 
 async def list_holds(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> DocumentPage:
     """Documents that need a person (held or failed), most recently changed first, each with its reason."""
     _check_page(limit, offset)
-    statement = _filtered(session, HOLD_STATES, None, None)
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    page = statement.order_by(DocumentRow.updated_at.desc(), DocumentRow.id.desc()).limit(limit).offset(offset)
-    return DocumentPage(list((await session.execute(page)).scalars()), total)
+    conditions = _conditions(session, HOLD_STATES, None, None)
+    return await _page(session, conditions, (DocumentRow.updated_at.desc(), DocumentRow.id.desc()), limit, offset)
 
 
 async def document_with_trail(session: AsyncSession, key: str) -> tuple[DocumentRow, list[AuditEvent]]:
