@@ -26,6 +26,8 @@ from mlconnector.connectors.commerce.reader import read_stream
 from mlconnector.connectors.commerce.records import STREAMS
 from mlconnector.connectors.commerce.repository import DatabaseTokenStore
 from mlconnector.connectors.commerce.retry import RetryPolicy
+from mlconnector.connectors.commerce.sandbox import SandboxTransport, sandbox_part
+from mlconnector.connectors.commerce.sandbox.address import is_sandbox_url
 from mlconnector.connectors.commerce.search import SearchCriteria, one
 from mlconnector.connectors.commerce.streams import SPECS, fetch_one, load_stores, scope_groups
 from mlconnector.connectors.commerce.webhooks.keys import PublicKeys
@@ -36,6 +38,8 @@ from mlconnector.platform.plugins import (
     CheckResult,
     JobContext,
     JobHandler,
+    SandboxContext,
+    SandboxPart,
     SourceBatch,
     SourceContext,
     SourcePlugin,
@@ -78,6 +82,7 @@ class AdobeCommerceSource(SourcePlugin):
         self._process_tokens = ProcessMemoryTokenStore()
         self.config_loader = config_loader
         self.io_keys = io_keys or PublicKeys()
+        self.sandbox_transport = SandboxTransport()
 
     # --- connections ------------------------------------------------------------------------------------------
 
@@ -90,9 +95,10 @@ class AdobeCommerceSource(SourcePlugin):
 
     def _client(self, connection: Connection, context: SourceContext | None, policy: RetryPolicy | None = None):
         tenant = str(context.tenant_id) if context is not None else "check"
-        return open_client(
-            connection, self.wiring, token_store=self.token_store(context), tenant_key=tenant, policy=policy
-        )
+        wiring = self.wiring
+        if is_sandbox_url(connection.base_url):  # a sandbox store lives in this process, never on the network
+            wiring = replace(wiring, transport=self.sandbox_transport)
+        return open_client(connection, wiring, token_store=self.token_store(context), tenant_key=tenant, policy=policy)
 
     # --- hooks ------------------------------------------------------------------------------------------------
 
@@ -162,6 +168,10 @@ class AdobeCommerceSource(SourcePlugin):
 
     def migrations(self) -> Path | None:
         return Path(__file__).parent / "migrations"
+
+    async def sandbox(self, context: SandboxContext) -> SandboxPart:
+        """A new fake store for a sandbox tenant (see :mod:`mlconnector.connectors.commerce.sandbox`)."""
+        return sandbox_part()
 
     def jobs(self) -> Sequence[JobHandler]:
         from mlconnector.connectors.commerce.jobs import job_handlers

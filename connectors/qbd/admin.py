@@ -10,6 +10,8 @@ from sqlalchemy import select
 from mlconnector.connectors.qbd import qwc
 from mlconnector.connectors.qbd.models import CatalogEntry, Connection, Write
 from mlconnector.connectors.qbd.qbxml import account, item, payment_method, preferences, versions
+from mlconnector.connectors.qbd.sandbox import SANDBOX_REFUSAL
+from mlconnector.connectors.qbd.sandbox.books import is_simulated
 from mlconnector.connectors.qbd.session import credentials
 from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
@@ -53,6 +55,8 @@ async def rotate_password(database: Database, tenant_id: uuid.UUID, username: st
     if taken is not None and taken != tenant_id:
         raise AdminError(f"the Web Connector user name {username!r} is already used by another tenant")
     async with database.session(tenant_id) as session:
+        if await is_simulated(session, tenant_id):
+            raise AdminError(SANDBOX_REFUSAL)
         connection = await ensure_connection(session, tenant_id, username)
         connection.password_hash = credentials.hash_password(password)
         connection.password_set_at = utcnow()
@@ -68,6 +72,8 @@ async def qwc_for(database: Database, tenant_id: uuid.UUID, public_base_url: str
         ).scalar_one_or_none()
         if connection is None:
             raise AdminError("set the Web Connector password first (`mlc qbwc password TENANT`)")
+        if await is_simulated(session, tenant_id):
+            raise AdminError(SANDBOX_REFUSAL)
         rhythm = await get_sync_settings(session)  # the tenant's web_connector_interval_minutes, not our column
         return qwc.qwc_file(
             public_base_url=public_base_url,

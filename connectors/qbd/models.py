@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -226,3 +227,31 @@ TABLES = (
     "qbd_responses",
     "qbd_catalog",
 )
+
+
+class SandboxBooks(QbdBase):
+    """A sandbox tenant's simulated company file: how it was stocked, and the Web Connector password its
+    simulated Web Connector signs in with (sealed with the tenant's vault key). Its presence marks the tenant's
+    books as simulated: a real Web Connector is refused."""
+
+    __tablename__ = "qbd_sandbox_books"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, _tenant_fk(), primary_key=True)
+    stock: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    """``{"items": [[name, ret tag], …], "payment_methods": […]}`` in the order they were added."""
+    sealed_password: Mapped[bytes] = mapped_column(LargeBinary)
+    cycles: Mapped[int] = mapped_column(Integer, default=0)
+    last_cycle_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SandboxRequest(QbdBase):
+    """Every qbXML request the simulated QuickBooks has run, in order: replaying them on the stocked file rebuilds
+    it exactly in any process (the simulator is deterministic), so the books survive restarts and workers."""
+
+    __tablename__ = "qbd_sandbox_requests"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, _tenant_fk(), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    qbxml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

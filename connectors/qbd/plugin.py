@@ -25,9 +25,12 @@ from mlconnector.platform.plugins import (
     CheckResult,
     ClientFile,
     Hold,
+    JobHandler,
     Outcome,
     Plan,
     PluginContext,
+    SandboxContext,
+    SandboxPart,
     SinkContext,
     SinkPlugin,
     utcnow,
@@ -116,6 +119,17 @@ class QuickBooksDesktopSink(SinkPlugin):
 
     def migrations(self) -> Path | None:
         return Path(__file__).parent / "migrations"
+
+    def jobs(self) -> Sequence[JobHandler]:
+        from mlconnector.connectors.qbd.sandbox.cycle import job_handlers
+
+        return job_handlers()
+
+    async def sandbox(self, context: SandboxContext) -> SandboxPart:
+        """Simulated books and a simulated Web Connector (see :mod:`mlconnector.connectors.qbd.sandbox`)."""
+        from mlconnector.connectors.qbd.sandbox.part import sandbox_part
+
+        return await sandbox_part(context)
 
 
 def _username(context: PluginContext) -> str:

@@ -8,6 +8,7 @@ from mlconnector.platform.cli.db import db
 from mlconnector.platform.cli.items import items
 from mlconnector.platform.cli.jobs import jobs
 from mlconnector.platform.cli.plugins import plugins_command
+from mlconnector.platform.cli.sandbox import sandbox
 from mlconnector.platform.cli.serve import serve
 from mlconnector.platform.cli.settings import settings_group
 from mlconnector.platform.cli.status import status
@@ -67,6 +68,7 @@ def build_cli() -> click.Group:
         jobs,
         status,
         plugins_command,
+        sandbox,
         sync,
         settings_group,
         items,

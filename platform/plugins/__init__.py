@@ -26,11 +26,13 @@ from mlconnector.platform.plugins.base import (
     ClientFile,
     NotSupported,
     Plugin,
+    SandboxJob,
+    SandboxPart,
     SinkPlugin,
     SourcePlugin,
 )
 from mlconnector.platform.plugins.config import ConfigProblem, public_view, secret_fields, validate_config
-from mlconnector.platform.plugins.context import PluginContext, SinkContext, SourceContext
+from mlconnector.platform.plugins.context import PluginContext, SandboxContext, SinkContext, SourceContext
 from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
@@ -71,6 +73,9 @@ __all__ = [
     "Plugin",
     "PluginContext",
     "RetryJob",
+    "SandboxContext",
+    "SandboxJob",
+    "SandboxPart",
     "Secret",
     "Settings",
     "SinkContext",

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
     from mlconnector.platform.documents import Document
     from mlconnector.platform.jobs.registry import JobHandler
-    from mlconnector.platform.plugins.context import PluginContext, SinkContext, SourceContext
+    from mlconnector.platform.plugins.context import PluginContext, SandboxContext, SinkContext, SourceContext
     from mlconnector.platform.plugins.plan import Outcome, Plan
     from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 
-PLUGIN_API_VERSION = "1.2"
+PLUGIN_API_VERSION = "1.3"
 """``major.minor``. A plugin declaring the same major and a minor no newer than this loads."""
 
 ENTRY_POINT_GROUP = "mlconnector.connectors"
@@ -41,6 +41,7 @@ HOOKS = (
     "credentials",
     "client_file",
     "catalog",
+    "sandbox",
 )
 """Every hook of the plugin API (see docs/plugins.md)."""
 
@@ -92,6 +93,31 @@ class CatalogEntry:
     active: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class SandboxJob:
+    """Background work a sandbox needs on a rhythm (the simulated Web Connector's update cycle): the core keeps
+    one schedule per sandbox tenant and job, each tick running once across all workers."""
+
+    kind: str
+    """A job kind this plugin registers through ``jobs`` (so it starts with ``<name>.``)."""
+    every_seconds: int
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxPart:
+    """One plugin's share of a sandbox tenant: the connection it runs on, its settings and jobs, and facts for the
+    plugins set up after it (sources come first, so a sink can stock its simulated books with the store's SKUs)."""
+
+    config: Mapping[str, Any]
+    """The sandbox connection, validated against ``config_schema`` and stored like any other (secrets sealed)."""
+    settings: Mapping[str, Any] | None = None
+    """Sinks: posting settings for the simulated books (``settings_schema``)."""
+    jobs: tuple[SandboxJob, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """JSON-like values later plugins read from ``SandboxContext.facts`` (documented per fact in plugins.md)."""
+
+
 class NotSupported(Exception):
     """The plugin does not offer this optional hook."""
 
@@ -131,6 +157,11 @@ class Plugin:
     def jobs(self) -> Iterable[JobHandler]:
         """Hook ``jobs``: background job handlers; their kinds must start with ``<name>.``."""
         return ()
+
+    async def sandbox(self, context: SandboxContext) -> SandboxPart:
+        """Hook ``sandbox`` (optional): wire a new sandbox tenant to this plugin's simulated counterpart (a fake
+        store, simulated books) — never to a real system — and say which jobs keep it moving."""
+        raise NotSupported("sandbox")
 
 
 class SourcePlugin(Plugin):

@@ -18,11 +18,12 @@ from mlconnector.platform.plugins.base import (
     ClientFile,
     NotSupported,
     Plugin,
+    SandboxPart,
     SinkPlugin,
     SourcePlugin,
 )
 from mlconnector.platform.plugins.config import validate_config, with_secrets_wrapped
-from mlconnector.platform.plugins.context import PluginContext, SinkContext, SourceContext
+from mlconnector.platform.plugins.context import PluginContext, SandboxContext, SinkContext, SourceContext
 from mlconnector.platform.plugins.plan import Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import redact, remember
@@ -136,8 +137,36 @@ async def deliver_plan(plugin: SinkPlugin, context: SinkContext, plan: Plan) -> 
 
 
 def supports(plugin: Plugin, hook: str) -> bool:
-    """Whether a sink overrides the optional ``hook`` (``credentials``, ``client_file``, ``catalog``)."""
+    """Whether a plugin overrides the optional ``hook`` (``sandbox``; for sinks ``credentials``, ``client_file``,
+    ``catalog``)."""
+    if hook == "sandbox":
+        return type(plugin).sandbox is not Plugin.sandbox
     return isinstance(plugin, SinkPlugin) and getattr(type(plugin), hook) is not getattr(SinkPlugin, hook)
+
+
+MIN_SANDBOX_INTERVAL = 1
+
+
+async def sandbox_part(plugin: Plugin, context: SandboxContext) -> SandboxPart:
+    """Hook ``sandbox``, checked: a valid connection config, settings for sinks only, job kinds the plugin owns
+    on a positive rhythm. A plugin that breaks a rule stops the sandbox before anything is stored for it."""
+    if not supports(plugin, "sandbox"):
+        raise NotSupported(f"{plugin.title} offers no sandbox")
+    part = await plugin.sandbox(context)
+    if not isinstance(part, SandboxPart):
+        raise PluginError(f"plugin {plugin.name!r}: sandbox() returned {type(part).__name__}, not a SandboxPart")
+    problems = validate_config(plugin.config_schema, dict(part.config))
+    if problems:
+        listed = "; ".join(f"{p.field or 'config'} {p.message}" for p in problems)
+        raise PluginError(f"plugin {plugin.name!r}: its sandbox connection does not fit its own schema: {listed}")
+    if part.settings is not None and not isinstance(plugin, SinkPlugin):
+        raise PluginError(f"plugin {plugin.name!r}: only sinks have posting settings")
+    for job in part.jobs:
+        if not job.kind.startswith(f"{plugin.name}.") or job.every_seconds < MIN_SANDBOX_INTERVAL:
+            raise PluginError(
+                f"plugin {plugin.name!r}: sandbox job {job.kind!r} must be one of its own kinds, every second or more"
+            )
+    return part
 
 
 async def issue_credentials(plugin: SinkPlugin, context: PluginContext) -> dict[str, str]:

@@ -39,3 +39,16 @@ class SinkContext(PluginContext):
     settings for this sink (accounting choices, mappings)."""
 
     settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SandboxContext:
+    """Context for :meth:`Plugin.sandbox`: the new sandbox tenant, for the plugin's own short transactions, and
+    what the plugins set up before it shared (``facts``)."""
+
+    tenant_id: uuid.UUID
+    database: Database
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    cycle_seconds: int = 15
+    """How often the sandbox's simulated outside systems should act (the Web Connector's update cycle)."""
+    log: Any = field(default_factory=lambda: structlog.get_logger("mlconnector.plugin"))

@@ -166,6 +166,9 @@ class JobSettings:
     """``MLC_JOB_MIN_BACKOFF_MS``: first retry delay; doubles each attempt, with jitter. Default 2000."""
     max_backoff_ms: int
     """``MLC_JOB_MAX_BACKOFF_MS``: the longest retry delay. Default one hour."""
+    sandbox_cycle_seconds: int
+    """``MLC_SANDBOX_CYCLE_SECONDS``: how often a sandbox's fake store is read and its simulated Web Connector runs
+    an update, so a new user sees orders reach the simulated books within a minute. Default 15."""
 
     @classmethod
     def from_env(cls) -> JobSettings:
@@ -178,6 +181,7 @@ class JobSettings:
             max_attempts=_env.integer("MLC_JOB_MAX_ATTEMPTS", 8, minimum=1, maximum=100),
             min_backoff_ms=_env.integer("MLC_JOB_MIN_BACKOFF_MS", 2000, minimum=1),
             max_backoff_ms=_env.integer("MLC_JOB_MAX_BACKOFF_MS", 3_600_000, minimum=1),
+            sandbox_cycle_seconds=_env.integer("MLC_SANDBOX_CYCLE_SECONDS", 15, minimum=1, maximum=3600),
         )
 
 

@@ -21,6 +21,8 @@ class TenantOut(msgspec.Struct):
     name: str
     role: str | None
     created_at: datetime
+    is_sandbox: bool = False
+    """A sandbox runs on a simulated store and simulated QuickBooks; label it "Sandbox" wherever it is shown."""
 
 
 class MeOut(msgspec.Struct):
@@ -37,4 +39,11 @@ def user_out(user: User) -> UserOut:
 
 
 def tenant_out(tenant: Tenant, role: str | None) -> TenantOut:
-    return TenantOut(id=tenant.id, slug=tenant.slug, name=tenant.name, role=role, created_at=tenant.created_at)
+    return TenantOut(
+        id=tenant.id,
+        slug=tenant.slug,
+        name=tenant.name,
+        role=role,
+        created_at=tenant.created_at,
+        is_sandbox=bool(tenant.is_sandbox),
+    )

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mlconnector.tenants.models import Membership, Tenant
 
 
-async def insert(session: AsyncSession, tenant_id: uuid.UUID, slug: str, name: str) -> Tenant:
-    tenant = Tenant(id=tenant_id, slug=slug, name=name, is_sandbox=False)
+async def insert(
+    session: AsyncSession, tenant_id: uuid.UUID, slug: str, name: str, *, is_sandbox: bool = False
+) -> Tenant:
+    tenant = Tenant(id=tenant_id, slug=slug, name=name, is_sandbox=is_sandbox)
     session.add(tenant)
     await session.flush()
     return tenant

@@ -28,7 +28,7 @@ from mlconnector.platform.redaction import Secret
 from mlconnector.platform.vault.keyring import Keyring, current_keyring
 from mlconnector.platform.vault.sealing import open_secret, seal_secret
 from mlconnector.tenants.models import Connection, ConnectionSecret
-from mlconnector.tenants.repositories import connections
+from mlconnector.tenants.repositories import connections, tenants
 
 MAX_CONFIG_BYTES = 64 * 1024
 
@@ -142,15 +142,33 @@ async def _kept_secrets(
     return await _open_all(session, keyring, existing.id, keep)
 
 
+SANDBOX_REFUSAL = (
+    "This organisation is a sandbox: it runs on a simulated store and simulated QuickBooks and cannot be connected "
+    "to a real store or a real Web Connector. Create a new organisation to connect your own."
+)
+
+
 async def set_connection(
-    database: Database, keyring: Keyring, plugins: PluginSet, tenant_id: uuid.UUID, plugin_name: str, config: Any
+    database: Database,
+    keyring: Keyring,
+    plugins: PluginSet,
+    tenant_id: uuid.UUID,
+    plugin_name: str,
+    config: Any,
+    *,
+    sandbox: bool = False,
 ) -> ConnectionView:
     """Create or replace the tenant's connection to ``plugin_name``. Omitted secret fields keep their stored
-    value. Nothing changes unless the whole config passes the plugin's schema."""
+    value. Nothing changes unless the whole config passes the plugin's schema. A sandbox tenant's connections are
+    set only by the sandbox itself (``sandbox=True``): a real store must never feed simulated books, nor the
+    reverse."""
     plugin = plugin_named(plugins, plugin_name)
     public, incoming = _incoming(plugin, config)
     paths = secret_fields(plugin.config_schema)
     async with database.session(tenant_id) as session:
+        tenant = await tenants.get(session, tenant_id)
+        if tenant is not None and tenant.is_sandbox and not sandbox:
+            raise Conflict(("connection", SANDBOX_REFUSAL))
         existing = await _existing(session, tenant_id, plugin)
         kept = await _kept_secrets(session, keyring, existing, paths, incoming)
         problems = validate_config(plugin.config_schema, join_secrets(public, {**kept, **incoming}))

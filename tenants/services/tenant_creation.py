@@ -42,9 +42,16 @@ def clean_name(name: str | None, field: str = "organisation") -> str:
 
 
 async def create_tenant(
-    database: Database, keyring: Keyring, name: str, *, slug: str | None = None, setup: Setup | None = None
+    database: Database,
+    keyring: Keyring,
+    name: str,
+    *,
+    slug: str | None = None,
+    setup: Setup | None = None,
+    is_sandbox: bool = False,
 ) -> Tenant:
-    """A new tenant named ``name``; ``slug`` is derived from the name unless given (then it must be free)."""
+    """A new tenant named ``name``; ``slug`` is derived from the name unless given (then it must be free). A
+    sandbox tenant is flagged from its first row, so nothing can connect it to a real system in between."""
     if slug is not None and not SLUG.match(slug):
         raise InvalidInput(("slug", "must be 1-63 lower-case letters, digits or '-', starting with a letter"))
     base = slug or slugify(name)
@@ -54,7 +61,7 @@ async def create_tenant(
         try:
             async with database.session(tenant_id) as session:
                 try:
-                    tenant = await tenants.insert(session, tenant_id, candidate, name)
+                    tenant = await tenants.insert(session, tenant_id, candidate, name, is_sandbox=is_sandbox)
                 except IntegrityError:
                     raise _SlugTaken from None
                 await active_data_key(session, keyring)

@@ -149,3 +149,35 @@ async def test_hook_jobs(make_settings, database_url, database) -> None:
     finally:
         runtime.stop()
     assert tenant in testplug.JOB_RUNS
+
+
+async def test_hook_sandbox(database) -> None:
+    from sqlalchemy import select
+
+    from mlconnector.platform.errors import Conflict
+    from mlconnector.platform.jobs.models import Schedule
+    from mlconnector.platform.plugins import SandboxContext
+    from mlconnector.platform.plugins.calls import sandbox_part
+    from mlconnector.platform.sandbox import SandboxUnavailable, create_sandbox
+    from mlconnector.platform.vault.keyring import current_keyring
+    from mlconnector.tenants.services.connections import list_connections, set_connection
+
+    plugins, keyring = _plugins(), current_keyring()
+    made = await create_sandbox(database, keyring, plugins, cycle_seconds=7)
+    tenant_id = made.tenant.id
+    assert made.tenant.is_sandbox and (made.source, made.sink) == ("testplug", "testsink")
+    assert testplug.SANDBOX_FACTS[-1] == {"skus": ["SKU-1", "SKU-2"]}  # the source's facts reach the sink
+    views = {view.plugin: view for view in await list_connections(database, plugins, tenant_id)}
+    assert set(views) == {"testplug", "testsink"} and views["testplug"].config["token"]["set"] is True
+    async with database.system_session() as session:
+        schedules = {row.name: row for row in (await session.execute(select(Schedule))).scalars()}
+    assert schedules[f"sandbox:{tenant_id}:testsink.simulate"].interval_seconds == 14
+    assert schedules[f"read:{tenant_id}"].interval_seconds == 7  # the sandbox store is read every cycle
+    with pytest.raises(Conflict, match="sandbox"):  # never connected to a real system afterwards
+        await set_connection(database, keyring, plugins, tenant_id, "testplug", {"url": "https://x", "token": "t"})
+
+    source_only = load_plugins(entries=[testplug.entry("testplug", "mlc_testing.plugins:TestSource")])
+    with pytest.raises(SandboxUnavailable, match="No sandbox is available"):
+        await create_sandbox(database, keyring, source_only, cycle_seconds=7)
+    with pytest.raises(PluginError, match="own kinds"):
+        await sandbox_part(testplug.StrayJobSink(), SandboxContext(tenant_id=tenant_id, database=database))

@@ -23,6 +23,9 @@ from mlconnector.platform.plugins import (
     Operation,
     Outcome,
     Plan,
+    SandboxContext,
+    SandboxJob,
+    SandboxPart,
     SinkContext,
     SinkPlugin,
     SourceBatch,
@@ -36,6 +39,8 @@ RECORDS = [
     for n in range(1, 6)
 ]
 JOB_RUNS: list[uuid.UUID | None] = []
+SANDBOX_FACTS: list[dict[str, Any]] = []
+"""What each test sink's ``sandbox`` hook was told by the source set up before it."""
 
 
 class _Dist:
@@ -125,6 +130,11 @@ class TestSource(SourcePlugin):
     def jobs(self) -> Sequence[JobHandler]:
         return [JobHandler("testplug.remember", _remember)]
 
+    async def sandbox(self, context: SandboxContext) -> SandboxPart:
+        return SandboxPart(
+            config={"url": "https://sandbox.invalid", "token": "sandbox-token"}, facts={"skus": ["SKU-1", "SKU-2"]}
+        )
+
 
 class TestSink(SinkPlugin):
     __test__ = False
@@ -147,6 +157,20 @@ class TestSink(SinkPlugin):
     async def deliver(self, context: SinkContext, plan: Plan) -> Outcome:
         TestSink.delivered.append(plan.document_key)
         return Outcome(status="posted", external_ids={op.key: f"ID-{i}" for i, op in enumerate(plan.operations)})
+
+    async def sandbox(self, context: SandboxContext) -> SandboxPart:
+        SANDBOX_FACTS.append(dict(context.facts))
+        return SandboxPart(config={}, jobs=(SandboxJob("testsink.simulate", context.cycle_seconds * 2),))
+
+
+class StrayJobSink(TestSink):
+    """Its sandbox asks for another plugin's job kind: refused."""
+
+    __test__ = False
+    name: ClassVar[str] = "strayjob"
+
+    async def sandbox(self, context: SandboxContext) -> SandboxPart:
+        return SandboxPart(config={}, jobs=(SandboxJob("testplug.remember", 5),))
 
 
 class NewerApiSource(TestSource):

@@ -2,6 +2,13 @@
 simulator, for tests, the sandbox and benchmarks."""
 
 from mlconnector.connectors.qbd.emulator.connector import SessionReport, WebConnectorEmulator
-from mlconnector.connectors.qbd.emulator.transports import RawSoapTransport, SoapError, ZeepTransport
+from mlconnector.connectors.qbd.emulator.transports import RawSoapTransport, ServiceTransport, SoapError, ZeepTransport
 
-__all__ = ["RawSoapTransport", "SessionReport", "SoapError", "WebConnectorEmulator", "ZeepTransport"]
+__all__ = [
+    "RawSoapTransport",
+    "ServiceTransport",
+    "SessionReport",
+    "SoapError",
+    "WebConnectorEmulator",
+    "ZeepTransport",
+]

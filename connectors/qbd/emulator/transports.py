@@ -56,19 +56,43 @@ class RawSoapTransport:
 
     async def call(self, method: str, **params: Any) -> Any:
         response = await self.post(method, envelope(method, params))
+        return read_reply(method, response.status_code, response.content)
+
+
+def read_reply(method: str, status: int, content: bytes) -> Any:
+    """The result of a SOAP reply as the Web Connector reads it (a fault or a non-200 status is an error)."""
+    try:
+        root = parse_bytes(content, limit=MAX_REPLY)
+    except ValueError as error:
+        raise SoapError(f"{method}: HTTP {status}, not SOAP ({error})") from None
+    fault = root.find(f"{{{SOAP11}}}Body/{{{SOAP11}}}Fault")
+    if fault is not None or status != 200:
+        text = fault.findtext("faultstring") if fault is not None else ""
+        raise SoapError(f"{method}: HTTP {status} fault {text!r}")
+    result = root.find(f"{{{SOAP11}}}Body/{{{INTUIT}}}{method}Response/{{{INTUIT}}}{method}Result")
+    if method == "authenticate":
+        return [node.text or "" for node in result] if result is not None else []
+    text = result.text if result is not None and result.text else ""
+    return int(text) if method == "receiveResponseXML" else text
+
+
+class ServiceTransport:
+    """Our own SOAP service in this process, without HTTP: each call is a real SOAP envelope, parsed by the
+    service's own parser, answered by the service and serialised as on the wire (the sandbox's Web Connector)."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    async def call(self, method: str, **params: Any) -> Any:
+        from mlconnector.connectors.qbd.soap import envelope as soap
+        from mlconnector.connectors.qbd.soap.calls import SoapFault, parse_call
+
         try:
-            root = parse_bytes(response.content, limit=MAX_REPLY)
-        except ValueError as error:
-            raise SoapError(f"{method}: HTTP {response.status_code}, not SOAP ({error})") from None
-        fault = root.find(f"{{{SOAP11}}}Body/{{{SOAP11}}}Fault")
-        if fault is not None or response.status_code != 200:
-            text = fault.findtext("faultstring") if fault is not None else ""
-            raise SoapError(f"{method}: HTTP {response.status_code} fault {text!r}")
-        result = root.find(f"{{{SOAP11}}}Body/{{{INTUIT}}}{method}Response/{{{INTUIT}}}{method}Result")
-        if method == "authenticate":
-            return [node.text or "" for node in result] if result is not None else []
-        text = result.text if result is not None and result.text else ""
-        return int(text) if method == "receiveResponseXML" else text
+            body = envelope(method, params)
+            result = await self.service.call(parse_call(body, limit=self.service.options.max_envelope_bytes))
+        except SoapFault as fault:
+            return read_reply(method, 500, soap.fault(fault.code, fault.message))
+        return read_reply(method, 200, soap.response(method, result))
 
 
 class ZeepTransport:

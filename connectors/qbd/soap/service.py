@@ -19,6 +19,8 @@ from mlconnector.connectors.qbd.qbxml.envelope import session_version
 from mlconnector.connectors.qbd.qbxml.hcp import CompanyFile, parse_hcp
 from mlconnector.connectors.qbd.qbxml.responses import parse_answers
 from mlconnector.connectors.qbd.qwc import OWNER_ID
+from mlconnector.connectors.qbd.sandbox import REAL_REFUSAL, SANDBOX_REFUSAL
+from mlconnector.connectors.qbd.sandbox.books import is_simulated
 from mlconnector.connectors.qbd.session import credentials, pinning, tickets
 from mlconnector.connectors.qbd.session import repository as sessions
 from mlconnector.connectors.qbd.soap.calls import SoapCall, SoapFault
@@ -47,6 +49,8 @@ class ServiceOptions:
     busy_window: timedelta = timedelta(minutes=2)
     """Another session of the same tenant used this recently is live: authenticate answers ``busy``."""
     max_envelope_bytes: int = 16 * 1024 * 1024
+    sandbox: bool = False
+    """The sandbox's in-process service: it serves sandbox tenants only, and the public one never does."""
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -100,6 +104,12 @@ class WebConnectorService:
         if login is None:
             return ["", "nvu"]
         async with self.database.session(login.tenant_id) as session:
+            if await is_simulated(session, login.tenant_id) != self.options.sandbox:
+                refusal = REAL_REFUSAL if self.options.sandbox else SANDBOX_REFUSAL
+                await sessions.update_connection(
+                    session, login.tenant_id, last_contact_at=now, last_result="refused_sandbox", last_error=refusal
+                )
+                return ["", "nvu"]
             if not valid:
                 if not locked:
                     failures = login.failed_logins + 1

@@ -1,0 +1,10 @@
+"""Sandbox tenants: a new user watches orders flow from a simulated store into simulated books, touching nothing real.
+
+The generic part lives here (creating the flagged tenant, storing each plugin's sandbox connection and settings,
+keeping the plugins' sandbox jobs on a schedule); the fake store and the simulated QuickBooks come from the
+connectors through the ``sandbox`` plugin hook, so the core never names a connector.
+"""
+
+from mlconnector.platform.sandbox.create import SandboxCreated, SandboxUnavailable, create_sandbox
+
+__all__ = ["SandboxCreated", "SandboxUnavailable", "create_sandbox"]
