@@ -30,6 +30,7 @@ class BooksContact:
     connected: bool
     ok: bool = False
     message: str = ""
+    problem: str | None = None
     company: str | None = None
     last_contact: datetime | None = None
     next_contact: datetime | None = None
@@ -50,13 +51,15 @@ async def connection_of(
         return await connection_for(session, plugins, tenant_id, role)
 
 
-def contact_from_check(ok: bool, message: str, details: dict[str, str], interval_minutes: int) -> BooksContact:
+def contact_from_check(
+    ok: bool, message: str, details: dict[str, str], interval_minutes: int, problem: str | None = None
+) -> BooksContact:
     """When the books last called and are next expected; late after ``OVERDUE_FACTOR`` intervals of silence."""
     last = _parse(details.get("last_contact"))
     interval = timedelta(minutes=max(1, interval_minutes))
     next_due = last + interval if last else None
     overdue = last is not None and utcnow() - last > interval * OVERDUE_FACTOR
-    return BooksContact(True, ok, message, details.get("company"), last, next_due, overdue)
+    return BooksContact(True, ok, message, problem, details.get("company"), last, next_due, overdue)
 
 
 async def books_contact(plugins: PluginSet, sink: Connection | None, interval_minutes: int) -> BooksContact:
@@ -64,7 +67,7 @@ async def books_contact(plugins: PluginSet, sink: Connection | None, interval_mi
     if sink is None:
         return BooksContact(False)
     result = await run_check(plugins.get(sink.plugin), sink.config)
-    return contact_from_check(result.ok, result.message, dict(result.details), interval_minutes)
+    return contact_from_check(result.ok, result.message, dict(result.details), interval_minutes, result.problem)
 
 
 def context_for(tenant_id: uuid.UUID, connection: Connection, database: Database, settings: Settings) -> PluginContext:

@@ -5,9 +5,16 @@ from __future__ import annotations
 from litestar import Router
 
 from mlconnector.web.errors import EXCEPTION_HANDLERS
-from mlconnector.web.pages import auth, dashboard, holds, records
+from mlconnector.web.pages import auth, dashboard, holds, records, setup_books, setup_connect
 
 
 def page_router() -> Router:
-    handlers = [*auth.ROUTES, *dashboard.ROUTES, *holds.ROUTES, *records.ROUTES]
+    handlers = [
+        *auth.ROUTES,
+        *dashboard.ROUTES,
+        *holds.ROUTES,
+        *records.ROUTES,
+        *setup_connect.ROUTES,
+        *setup_books.ROUTES,
+    ]
     return Router(path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS, include_in_schema=False)
