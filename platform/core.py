@@ -36,6 +36,7 @@ from mlconnector.tenants.auth.openapi import openapi_components
 from mlconnector.tenants.auth.session_store import DatabaseSessionStore
 from mlconnector.tenants.auth.sessions import STORE_NAME as SESSION_STORE
 from mlconnector.tenants.mail import LogMailSender, MailSender
+from mlconnector.web.install import install_web
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -69,6 +70,7 @@ class ApplicationCore(InitPlugin):
             keyring=keyring_from_settings(self.settings.vault),
             mail_sender=self.mail_sender,
         )
+        install_web(app_config)
         app_config.request_max_body_size = self.settings.server.max_body_bytes
         app_config.logging_config = None  # structlog is configured by create_app()
         app_config.lifespan.append(self._lifespan)

@@ -1,0 +1,40 @@
+"""Driving the pages as a browser does: form posts with the CSRF field, following the site's own redirects."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from httpx import Response
+from litestar.testing import AsyncTestClient
+from mlc_testing.accounts import PASSWORD
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def csrf_field(client: AsyncTestClient, page: str = "/login") -> str:
+    """The hidden field a page's forms carry (it echoes the ``mlc_csrf`` cookie)."""
+    response = await client.get(page)
+    found = CSRF_FIELD.search(response.text)
+    assert found, f"{page} has no CSRF field"
+    return found.group(1)
+
+
+async def submit(
+    client: AsyncTestClient, url: str, data: dict[str, Any], *, page: str = "/login", files: Any = None
+) -> Response:
+    """POST a form from ``page`` (not following the redirect, so tests see where it leads)."""
+    token = await csrf_field(client, page)
+    return await client.post(url, data={**data, "_csrf_token": token}, files=files, follow_redirects=False)
+
+
+async def sign_up_page(client: AsyncTestClient, email: str, organisation: str = "Acme Bikes") -> uuid.UUID:
+    """Sign up through the form; returns the new organisation's id (from the redirect to its setup)."""
+    response = await submit(
+        client, "/signup", {"email": email, "password": PASSWORD, "organisation": organisation}, page="/signup"
+    )
+    assert response.status_code == 303, response.text
+    found = re.match(r"^/t/([0-9a-f-]{36})/setup$", response.headers["location"])
+    assert found, response.headers["location"]
+    return uuid.UUID(found.group(1))
