@@ -54,6 +54,6 @@ class SandboxController(Controller):
         seconds = settings.jobs.sandbox_cycle_seconds
         return SandboxOut(
             tenant=tenant_out(made.tenant, OWNER),
-            dashboard_url="/",
+            dashboard_url=f"/t/{made.tenant.id}/",
             message=f"Sandbox ready: simulated orders arrive and the simulated Web Connector runs every {seconds} s.",
         )

@@ -76,3 +76,43 @@ async def test_a_sandbox_cannot_be_connected_to_a_real_store_or_web_connector(ma
 async def test_a_sandbox_runs_with_redis_workers(make_settings, postgres_app_database: AppDatabase, redis_url, mailbox):
     async with running_sandbox(make_settings, postgres_app_database.url, mailbox, REDIS_URL=redis_url) as sandbox:
         assert await sandbox.until(lambda: _settled_books(sandbox))
+
+
+def test_mlc_sandbox_prints_the_tenant_and_how_to_sign_in(make_settings, app_database, monkeypatch) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from mlc_testing.accounts import KEK
+    from mlc_testing.sandbox import real_plugins
+
+    from mlconnector.platform.cli.app import build_cli
+
+    make_settings(DATABASE_URL=app_database.url, MLC_VAULT_KEKS=KEK)
+    plugins = real_plugins()
+    monkeypatch.setattr("mlconnector.platform.bootstrap.load_runtime_plugins", lambda _settings: plugins)
+    readable = CliRunner().invoke(build_cli(), ["sandbox"])
+    assert readable.exit_code == 0, readable.output
+    assert "[Sandbox]" in readable.stdout and "sign in at http://localhost:8000/ with sandbox-store" in readable.stdout
+    assert "password (shown once): " in readable.stdout
+    scripted = CliRunner().invoke(build_cli(), ["sandbox", "--owner", "boss@example.com", "--json"])
+    data = json.loads(scripted.stdout)
+    assert data["is_sandbox"] is True and data["login"] is None
+    assert data["owner_invitation_link"].startswith("http://localhost:8000/invitations/accept?token=")
+
+
+async def test_the_try_the_sandbox_button_opens_a_labelled_dashboard(make_settings, app_database, mailbox) -> None:
+    async with running_sandbox(make_settings, app_database.url, mailbox) as sandbox:
+        client = sandbox.client
+        own = (await client.get("/api/me")).json()["tenants"]
+        real = next(t for t in own if not t["is_sandbox"])
+        page = await client.get(f"/t/{real['id']}/")
+        assert "Try the sandbox" in page.text and 'action="/sandbox"' in page.text
+        token = (await csrf(client))["x-csrf-token"]
+        pressed = await client.post("/sandbox", data={"_csrf_token": token}, follow_redirects=False)
+        assert pressed.status_code == 303, pressed.text
+        dashboard = await client.get(pressed.headers["location"])
+        assert dashboard.status_code == 200
+        assert "Sandbox — a simulated store and simulated QuickBooks" in dashboard.text
+        assert "Your sandbox is ready" in dashboard.text and "Try the sandbox" not in dashboard.text
+        unprotected = await client.post("/sandbox", follow_redirects=False)
+        assert unprotected.status_code == 403  # no CSRF token, no sandbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from mlconnector.web.errors import EXCEPTION_HANDLERS
-from mlconnector.web.pages import auth, dashboard, holds, records, settings, setup_books, setup_connect
+from mlconnector.web.pages import auth, dashboard, holds, records, sandbox, settings, setup_books, setup_connect
 
 
 def page_router() -> Router:
@@ -17,5 +17,6 @@ def page_router() -> Router:
         *setup_connect.ROUTES,
         *setup_books.ROUTES,
         *settings.ROUTES,
+        *sandbox.ROUTES,
     ]
     return Router(path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS, include_in_schema=False)
