@@ -23,12 +23,15 @@ from mlconnector.platform.plugins.context import SandboxContext
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.sync.reading import schedule_name
 from mlconnector.platform.sync.sink_settings import save_settings
+from mlconnector.platform.sync.sync_settings import set_sync_settings
 from mlconnector.platform.vault.keyring import Keyring
 from mlconnector.tenants.models import Tenant
 from mlconnector.tenants.services.connections import set_connection
 from mlconnector.tenants.services.tenant_creation import create_tenant
 
 DEFAULT_NAME = "Sandbox store"
+SANDBOX_RHYTHM = {"read_interval_minutes": 1, "web_connector_interval_minutes": 1}
+"""The shortest rhythm the sync settings allow; the sandbox's own jobs run every ``cycle_seconds`` within it."""
 
 
 class SandboxUnavailable(MlcError):
@@ -97,6 +100,8 @@ async def create_sandbox(
     creating transaction (adding the signed-in user as its owner)."""
     source, sink = _pick(plugins)
     tenant = await create_tenant(database, keyring, name, setup=setup, is_sandbox=True)
+    async with database.session(tenant.id) as session:  # the dashboard expects contact every minute, not 15
+        await set_sync_settings(session, SANDBOX_RHYTHM, actor="sandbox")
     facts: dict[str, Any] = {}
     for plugin in (source, sink):
         context = SandboxContext(tenant_id=tenant.id, database=database, facts=dict(facts), cycle_seconds=cycle_seconds)

@@ -40,8 +40,9 @@ async def try_sandbox(
     flash(
         request,
         "ok",
-        f"Your sandbox is ready. Simulated orders arrive every few seconds and the simulated Web Connector "
-        f"updates the simulated books every {seconds} seconds; one order is held until you map its SKU.",
+        f"Your sandbox is ready. Simulated orders keep arriving and the simulated Web Connector updates the "
+        f"simulated books every {seconds} seconds: reload this page to watch them. One order is held until you map "
+        "its SKU to a QuickBooks item.",
     )
     return see_other(tenant_base(made.tenant.id) + "/")
 
