@@ -9,18 +9,23 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
 
 from mlc_testing.accounts import KEK, csrf, sign_up
 from mlc_testing.engine import FAST_JOBS, documents_by_key
 from mlconnector.connectors.qbd.models import SandboxBooks
 from mlconnector.connectors.qbd.sandbox.books import books_of, rebuild
+from mlconnector.connectors.qbd.sandbox.cycle import CYCLE_JOB
 from mlconnector.connectors.qbd.simulator import QuickBooksSimulator
 from mlconnector.platform import bootstrap
 from mlconnector.platform.app import create_app
 from mlconnector.platform.db.engine import Database
+from mlconnector.platform.jobs import enqueue
+from mlconnector.platform.jobs.models import QUEUED, RUNNING, Job
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.jobs.runtime import JobRuntime
 from mlconnector.platform.plugins.discovery import PluginSet, load_plugins
@@ -51,6 +56,31 @@ class Sandbox:
     async def documents(self) -> dict[str, DocumentRow]:
         return await documents_by_key(self.database, self.tenant_id)
 
+    async def idle(self, timeout: float = 60.0) -> None:
+        """Wait until no job of this sandbox is due or running (the engine has settled what it has)."""
+
+        async def quiet() -> bool:
+            async with self.database.system_session() as session:
+                busy = await session.execute(
+                    select(func.count())
+                    .select_from(Job)
+                    .where(
+                        Job.tenant_id == self.tenant_id,
+                        Job.state.in_((QUEUED, RUNNING)),
+                        Job.run_after <= datetime.now(UTC) + timedelta(seconds=2),
+                    )
+                )
+                return busy.scalar_one() == 0
+
+        await self.until(quiet, timeout)
+
+    async def cycle(self) -> None:
+        """One simulated Web Connector update now (as its schedule would run it), then let the engine settle."""
+        await self.idle()
+        async with self.database.system_session() as session:
+            await enqueue(session, CYCLE_JOB, tenant_id=self.tenant_id)
+        await self.idle()
+
     async def until(self, what: Callable[[], Any], timeout: float = 60.0) -> Any:
         """Poll ``what`` (async) until it answers something true."""
         deadline = time.monotonic() + timeout
@@ -71,8 +101,7 @@ async def running_sandbox(
         DATABASE_URL=database_url,
         MLC_AUTO_MIGRATE="false",
         MLC_VAULT_KEKS=KEK,
-        MLC_SANDBOX_CYCLE_SECONDS="1",
-        **{**FAST_JOBS, **env},
+        **{**FAST_JOBS, "MLC_SANDBOX_CYCLE_SECONDS": "1", **env},
     )
     plugins = real_plugins()
     bootstrap.install_plugins(plugins)
