@@ -18,7 +18,7 @@ SECRETS = {
     "access_token": "at-SECRET-3c4d",
     "access_token_secret": "ats-SECRET-5e",
 }
-PUBLIC = ("/", "/signup", "/login", "/logout", "/forgot-password", "/reset-password")
+PUBLIC = ("/", "/signup", "/login", "/logout", "/forgot-password", "/reset-password", "/invitations/accept")
 FILES = ("/client-file", "items.csv")
 
 
