@@ -99,3 +99,11 @@ async def test_a_sandbox_tenant_is_labelled_on_every_page(client: AsyncTestClien
         if path.startswith("/t/") and not path.endswith(FILES) and "/contact" not in path:
             response = await client.get(path)
             assert 'class="sandbox-banner"' in response.text, path
+
+
+async def test_an_unknown_address_is_a_page_for_browsers_and_json_for_the_api(client: AsyncTestClient) -> None:
+    tenant_id = await sign_up_page(client, "owner@bikes.example")
+    page = await client.get(f"/t/{tenant_id}/no-such-page", headers={"accept": "text/html"})
+    assert page.status_code == 404 and "There is no page at this address" in page.text
+    api = await client.get("/api/no-such-thing", headers={"accept": "text/html"})
+    assert api.status_code == 404 and api.json()["status"] == 404
