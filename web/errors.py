@@ -5,6 +5,7 @@ A page that needs a signed-in user sends the visitor to the sign-in page and bac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -66,6 +67,21 @@ def page_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> 
     log.error("page failed", error_type=type(error).__name__, error=redact(str(error)), exc_info=error)
     message = "Something went wrong on our side. Reload the page; if it keeps happening, contact support."
     return error_page(request, 500, message)
+
+
+MACHINE_PATHS = ("/api/", "/connectors/", "/schema", "/healthz", "/readyz", "/metrics", "/static/")
+
+
+def html_unless_api(json_handler: Callable[..., Response[Any]]) -> Callable[..., Response[Any]]:
+    """For errors outside the page routes (an unknown address): a page for a browser, JSON for the API."""
+
+    def handler(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if wants_page and not request.url.path.startswith(MACHINE_PATHS):
+            return page_http_error(request, error)
+        return json_handler(request, error)
+
+    return handler
 
 
 EXCEPTION_HANDLERS = {MlcError: page_domain_error, HTTPException: page_http_error, Exception: page_unexpected_error}

@@ -104,3 +104,11 @@ def form_text(form: Any, name: str, limit: int = 1000) -> str:
 
 def query_text(request: Request[Any, Any, Any], name: str, limit: int = 64) -> str:
     return clean_text(request.query_params.get(name, ""), limit)
+
+
+def form_uuid(form: Any, name: str) -> uuid.UUID | None:
+    """An id a form sent back, or ``None`` when it is not one (a tampered or stale page)."""
+    try:
+        return uuid.UUID(form_text(form, name, 40))
+    except ValueError:
+        return None

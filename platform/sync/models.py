@@ -95,7 +95,6 @@ class DocumentRow(TenantScoped, Base):
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("tenant_id", "key", name="uq_documents_tenant_id_key"),
-        Index("ix_documents_tenant_id_state", "tenant_id", "state"),
         Index("ix_documents_tenant_id_number", "tenant_id", "number"),
         Index("ix_documents_tenant_id_order_number", "tenant_id", "order_number"),
         Index("ix_documents_tenant_id_waiting_on", "tenant_id", "waiting_on"),

@@ -13,8 +13,11 @@ from mlconnector.platform.jobs.errors import PermanentJobError
 from mlconnector.platform.plugins.base import SourcePlugin
 from mlconnector.platform.sync.connections import connection_for
 from mlconnector.platform.sync.ingest import ingest
+from mlconnector.platform.sync.sync_settings import DEFAULT_READ_MINUTES, get_sync_settings
 
 READ_JOB = "sync.read"
+DEFAULT_INTERVAL_SECONDS = DEFAULT_READ_MINUTES * 60
+"""A tenant's read interval until it chooses one (``read_interval_minutes``)."""
 
 
 def schedule_name(tenant_id: uuid.UUID) -> str:
@@ -31,8 +34,6 @@ async def ensure_read_schedule(
     """Read the tenant's source every ``interval_seconds`` — by default the tenant's ``read_interval_minutes``
     sync setting — each tick running once across all workers."""
     if interval_seconds is None:
-        from mlconnector.platform.sync.sync_settings import get_sync_settings
-
         interval_seconds = (await get_sync_settings(session)).read_interval_minutes * 60
     await jobs_repository.upsert_schedule(
         session,

@@ -1,6 +1,6 @@
-"""The engine API's fixtures: databases shaped like production with the QuickBooks sink (core + ``qbd``
-migrations, on SQLite and PostgreSQL), an app with QuickBooks and a test store, signed-in browsers, and cheap
-password hashing for sign-ups."""
+"""The engine API's fixtures: an app with QuickBooks Desktop and a test store on SQLite and on PostgreSQL as the
+runtime role (row-level security on), signed-in browsers, cheap password hashing for sign-ups — and, for the Web
+Connector sessions, databases with the core and ``qbd`` migrations only (what the QuickBooks harness runs on)."""
 
 from mlc_testing.accounts import cheap_password_hashing, mailbox  # noqa: F401
 from qbd.conftest import qbd_postgres, qbd_sqlite_template, qbd_url  # noqa: F401

@@ -1,5 +1,6 @@
 """Fixtures of the engine API tests (imported by ``conftest.py``): an app with QuickBooks Desktop and a test
-store, two browsers, and the test's own database handle."""
+store on the production schema (every installed plugin's migrations), two browsers, and the test's own database
+handle."""
 
 from collections.abc import AsyncIterator, Iterator
 
@@ -29,8 +30,9 @@ def engine_plugins() -> Iterator[PluginSet]:
 
 
 @pytest.fixture
-def engine_settings(make_settings, qbd_url):  # type: ignore[no-untyped-def]
-    return make_settings(DATABASE_URL=qbd_url, MLC_AUTO_MIGRATE="false", MLC_VAULT_KEKS=KEK)
+def engine_settings(make_settings, app_database):  # type: ignore[no-untyped-def]
+    """SQLite, and PostgreSQL as the runtime role (row-level security applies, as in production)."""
+    return make_settings(DATABASE_URL=app_database.url, MLC_AUTO_MIGRATE="false", MLC_VAULT_KEKS=KEK)
 
 
 @pytest.fixture
@@ -49,8 +51,8 @@ async def other_client(engine_settings, engine_plugins, mailbox) -> AsyncIterato
 
 
 @pytest.fixture
-async def database(qbd_url: str) -> AsyncIterator[Database]:
-    """The test's own handle on the app's database (the engine's jobs run through it)."""
-    db = Database(qbd_url, pool_size=2)
+async def database(app_database) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
+    """The test's own handle on the app's database, as the app connects (the engine's jobs run through it)."""
+    db = Database(app_database.url, pool_size=2)
     yield db
     await db.dispose()

@@ -134,7 +134,9 @@ async def test_sync_settings_are_validated_with_a_sentence_and_pause_shows_in_st
     assert "America/New_York" in problems["pause_window.timezone"]
     assert (await client.get(shop.url("/settings/sync"))).json()["read_interval_minutes"] == 5  # nothing changed
     unknown = await client.put(shop.url("/settings/sync"), json={"colour": "blue"}, headers=headers)
-    assert unknown.status_code == 400
+    assert unknown.status_code == 400 and "colour" in unknown.text
+    wrong_type = await client.put(shop.url("/settings/sync"), json={"read_interval_minutes": "often"}, headers=headers)
+    assert wrong_type.status_code == 400 and wrong_type.json()["details"][0]["key"] == "read_interval_minutes"
     window = window_around(datetime.now(UTC))
     saved = await client.put(shop.url("/settings/sync"), json={"pause_window": window}, headers=headers)
     assert saved.status_code == 200 and saved.json()["pause_window"] == window

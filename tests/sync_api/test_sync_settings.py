@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from mlc_testing.tenants import make_tenant
-from qbd.helpers import invoice, make_merchant, queue, running, stocked_simulator
+from qbd.helpers import ENDPOINT, invoice, make_merchant, queue, running, stocked_simulator
 from sqlalchemy import select
 
 from mlconnector.connectors.qbd import admin
+from mlconnector.connectors.qbd.emulator import RawSoapTransport
 from mlconnector.platform.jobs.models import Schedule
 from mlconnector.platform.sync.audit import search_audit
 from mlconnector.platform.sync.reading import ensure_read_schedule, schedule_name
@@ -127,3 +128,26 @@ async def test_the_web_connector_hears_none_while_paused_and_posts_after(make_se
         done = await harness.emulator(merchant, sim).run_session()
         assert done.authenticate[1] == "" and done.progress[-1] == 100
         assert [t.ref_number for t in sim.of_kind("Invoice")] == ["000000001"]
+
+
+async def test_a_session_that_runs_into_the_pause_window_gets_no_more_requests(make_settings, qbd_url) -> None:
+    async with running(make_settings, qbd_url) as harness:
+        merchant = await make_merchant(harness.database)
+        await queue(harness.database, merchant.tenant_id, invoice(1))
+        raw = RawSoapTransport(harness.client, ENDPOINT)
+        ticket, status = await raw.call("authenticate", strUserName=merchant.username, strPassword=merchant.password)
+        assert status == ""  # work to do, not paused yet
+        async with harness.database.session(merchant.tenant_id) as session:
+            await set_sync_settings(session, {"pause_window": window_around(datetime.now(UTC))}, actor="test")
+        sim = stocked_simulator()
+        sent = await raw.call(
+            "sendRequestXML",
+            ticket=ticket,
+            strHCPResponse=sim.hcp_response(),
+            strCompanyFileName="C:\\Books.QBW",
+            qbXMLCountry="US",
+            qbXMLMajorVers=13,
+            qbXMLMinorVers=0,
+        )
+        assert sent == ""
+        assert (await raw.call("getLastError", ticket=ticket)).startswith("Paused: ml-connector sends nothing")

@@ -69,3 +69,23 @@ async def test_every_form_needs_its_csrf_field(client: AsyncTestClient) -> None:
     for url in ("/signup", "/login", "/logout", "/forgot-password", "/reset-password"):
         response = await client.post(url, data={"email": "a@b.example"}, follow_redirects=False)
         assert response.status_code == 403, url
+
+
+async def test_an_invitation_link_joins_by_signing_up_or_signing_in(
+    client: AsyncTestClient, other_client: AsyncTestClient, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    tenant_id = await sign_up_page(client, "owner@bikes.example")
+    base = f"/t/{tenant_id}/settings/team"
+    await submit(client, f"{base}/invite", {"email": "clerk@bikes.example", "role": "member"}, page=base)
+    link = mailbox.link_to("clerk@bikes.example").split("://", 1)[-1]
+    path = link[link.index("/invitations/accept") :]
+    page = await other_client.get(path)
+    assert page.status_code == 200 and "Join your team" in page.text and 'name="invitation"' in page.text
+    token = mailbox.token_for("clerk@bikes.example")
+    joined = await submit(
+        other_client, "/signup", {"invitation": token, "email": "clerk@bikes.example", "password": PASSWORD}, page=path
+    )
+    assert joined.status_code == 303 and joined.headers["location"] == f"/t/{tenant_id}/"
+    assert (await other_client.get(f"/t/{tenant_id}/")).status_code == 200
+    used = await submit(other_client, "/invitations/accept", {"token": token}, page=path)
+    assert used.status_code == 400 and "ask for a new invitation" in used.text

@@ -6,8 +6,7 @@ import re
 import uuid
 
 from litestar.testing import AsyncTestClient
-from web.test_setup_pages import SECRET, save_store
-from web.web_pages import sign_up_page, submit
+from web.web_pages import SECRET, save_store, sign_up_page, submit
 
 
 async def test_connections_show_only_whether_secrets_are_set(client: AsyncTestClient) -> None:

@@ -7,26 +7,11 @@ import uuid
 
 from litestar.testing import AsyncTestClient
 from sync_api.engine_helpers import open_shop
-from web.web_pages import sign_up_page, submit
+from web.web_pages import SECRET, save_store, sign_up_page, submit
 
 from mlconnector.platform.db.engine import Database
 
 STEPS = ("store", "books", "contact", "items", "accounting", "preview", "live")
-SECRET = "tok-SECRET-7f3a9c"
-
-
-async def save_store(client: AsyncTestClient, tenant_id: uuid.UUID, **extra: str) -> object:
-    data = {
-        "plugin": "commerce",
-        "base_url": "http://127.0.0.1:9",
-        "platform": "paas",
-        "auth_mode": "bearer",
-        "access_token": SECRET,
-        "verify_tls__present": "1",
-        "verify_tls": "on",
-        **extra,
-    }
-    return await submit(client, f"/t/{tenant_id}/setup/store", data, page=f"/t/{tenant_id}/setup/store")
 
 
 async def test_a_fresh_organisation_starts_at_the_store_and_sees_every_step(client: AsyncTestClient) -> None:

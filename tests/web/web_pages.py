@@ -38,3 +38,20 @@ async def sign_up_page(client: AsyncTestClient, email: str, organisation: str = 
     found = re.match(r"^/t/([0-9a-f-]{36})/setup$", response.headers["location"])
     assert found, response.headers["location"]
     return uuid.UUID(found.group(1))
+
+
+SECRET = "tok-SECRET-7f3a9c"
+
+
+async def save_store(client: AsyncTestClient, tenant_id: uuid.UUID, **extra: str) -> Response:
+    data = {
+        "plugin": "commerce",
+        "base_url": "http://127.0.0.1:9",
+        "platform": "paas",
+        "auth_mode": "bearer",
+        "access_token": SECRET,
+        "verify_tls__present": "1",
+        "verify_tls": "on",
+        **extra,
+    }
+    return await submit(client, f"/t/{tenant_id}/setup/store", data, page=f"/t/{tenant_id}/setup/store")

@@ -5,7 +5,18 @@ from __future__ import annotations
 from litestar import Router
 
 from mlconnector.web.errors import EXCEPTION_HANDLERS
-from mlconnector.web.pages import auth, dashboard, holds, records, sandbox, settings, setup_books, setup_connect
+from mlconnector.web.pages import (
+    auth,
+    dashboard,
+    holds,
+    records,
+    sandbox,
+    settings_connections,
+    settings_team,
+    settings_tokens,
+    setup_books,
+    setup_connect,
+)
 
 
 def page_router() -> Router:
@@ -16,7 +27,9 @@ def page_router() -> Router:
         *records.ROUTES,
         *setup_connect.ROUTES,
         *setup_books.ROUTES,
-        *settings.ROUTES,
+        *settings_connections.ROUTES,
+        *settings_team.ROUTES,
+        *settings_tokens.ROUTES,
         *sandbox.ROUTES,
     ]
     return Router(path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS, include_in_schema=False)

@@ -15,7 +15,7 @@ from mlconnector.platform.vault.keyring import Keyring
 from mlconnector.tenants.auth.authenticate import principal_of, session_data
 from mlconnector.tenants.auth.sessions import end_session, start_session
 from mlconnector.tenants.mail import MailSender
-from mlconnector.tenants.services import memberships, password_reset, sign_in, signup
+from mlconnector.tenants.services import invitations, memberships, password_reset, sign_in, signup
 from mlconnector.web.rendering import flash, form_text, render, safe_next, see_other, tenant_base
 
 RESET_ASKED = (
@@ -54,8 +54,13 @@ async def signup_form(request: Request[Any, Any, Any]) -> Template:
 async def signup_submit(
     request: Request[Any, Any, Any], database: NamedDependency[Database], keyring: NamedDependency[Keyring]
 ) -> Template | Redirect:
+    """A new account with its organisation, or (with an invitation) joining the inviting organisation."""
     form = await request.form()
-    values = {"email": form_text(form, "email", 254), "organisation": form_text(form, "organisation", 200)}
+    values = {
+        "email": form_text(form, "email", 254),
+        "organisation": form_text(form, "organisation", 200),
+        "invitation": form_text(form, "invitation", 200),
+    }
     try:
         done = await signup.sign_up(
             database,
@@ -63,19 +68,51 @@ async def signup_submit(
             email=values["email"],
             password=str(form.get("password") or "")[:1024],
             organisation=values["organisation"],
+            invitation=values["invitation"] or None,
         )
     except MlcError as error:
+        errors = problems_of(error)
+        if "invitation" in errors:
+            errors["form"] = "This invitation " + errors.pop("invitation") + "."
         return render(
-            request,
-            "signup.html",
-            title="Create your account",
-            values=values,
-            errors=problems_of(error),
-            status_code=400,
+            request, "signup.html", title="Create your account", values=values, errors=errors, status_code=400
         )
     start_session(request, session_data(done.user.id, done.user.session_version))
+    if values["invitation"]:
+        flash(request, "ok", f"Welcome to {done.tenant.name}.")
+        return see_other(tenant_base(done.tenant.id) + "/")
     flash(request, "ok", f"Welcome! {done.tenant.name} is ready. Connect your store and your books to start syncing.")
     return see_other(tenant_base(done.tenant.id) + "/setup")
+
+
+@get("/invitations/accept")
+async def invitation_page(request: Request[Any, Any, Any], database: NamedDependency[Database]) -> Template:
+    """The emailed link: join as the signed-in user, or create an account to join with."""
+    token = request.query_params.get("token", "")[:200]
+    principal = await principal_of(request, database)
+    if principal is None or principal.user_id is None:
+        values = {"invitation": token}
+        return render(request, "signup.html", title="Join your team", values=values, errors={}, token=token)
+    return render(request, "invitation.html", title="Join your team", token=token)
+
+
+@post("/invitations/accept")
+async def invitation_accept(
+    request: Request[Any, Any, Any], database: NamedDependency[Database]
+) -> Template | Redirect:
+    token = form_text(await request.form(), "token", 200)
+    principal = await principal_of(request, database)
+    if principal is None or principal.user_id is None:
+        return see_other(f"/login?next=/invitations/accept?token={token}")
+    try:
+        tenant, _ = await invitations.accept(database, token, principal.user_id)
+    except (MlcError, ValueError) as error:
+        message = problems_of(error).get("invitation") if isinstance(error, MlcError) else None
+        text = f"This invitation {message}." if message else (str(error) if isinstance(error, MlcError) else "")
+        text = text or "This invitation link is not valid; ask for a new invitation."
+        return render(request, "invitation.html", title="Join your team", token="", error=text, status_code=400)
+    flash(request, "ok", f"Welcome to {tenant.name}.")
+    return see_other(tenant_base(tenant.id) + "/")
 
 
 @get("/login")
@@ -184,4 +221,6 @@ ROUTES = [
     forgot_submit,
     reset_form,
     reset_submit,
+    invitation_page,
+    invitation_accept,
 ]

@@ -181,7 +181,7 @@ async def items_refresh(
     return see_other(f"{tenant_base(tenant_id)}/setup/items")
 
 
-async def _accounting(
+async def accounting_page(
     request: Request[Any, Any, Any],
     access: TenantAccess,
     database: Database,
@@ -212,7 +212,7 @@ async def accounting_form(
     database: NamedDependency[Database],
     plugins: NamedDependency[PluginSet],
 ) -> Template:
-    return await _accounting(request, access, database, plugins)
+    return await accounting_page(request, access, database, plugins)
 
 
 @post("/t/{tenant_id:uuid}/setup/accounting", guards=[WRITE])
@@ -234,7 +234,7 @@ async def accounting_save(
         async with database.session(tenant_id) as session:
             await set_accounting_settings(session, plugins, changes, actor=page.actor)
     except MlcError as error:
-        return await _accounting(request, access, database, plugins, errors=problems_of(error), status_code=400)
+        return await accounting_page(request, access, database, plugins, errors=problems_of(error), status_code=400)
     flash(request, "ok", "Accounting settings saved. Held documents are planned with them from now on.")
     return see_other(safe_next(form_text(form, "next", 200), f"{tenant_base(tenant_id)}/setup/preview"))
 

@@ -16,7 +16,7 @@ from mlconnector.platform.db.engine import Database
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.sync.accounting_settings import get_accounting_settings, set_accounting_settings
 from mlconnector.platform.sync.api.shapes import actor_of
-from mlconnector.platform.sync.sync_settings import SyncSettings, get_sync_settings, set_sync_settings
+from mlconnector.platform.sync.sync_settings import PauseWindow, SyncSettings, get_sync_settings, set_sync_settings
 from mlconnector.tenants.auth.guards import READ, WRITE
 from mlconnector.tenants.auth.openapi import SIGNED_IN
 from mlconnector.tenants.auth.principal import TenantAccess
@@ -25,12 +25,12 @@ from mlconnector.tenants.auth.principal import TenantAccess
 class SyncSettingsIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Only the settings to change; leave the others out."""
 
-    pause_window: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
+    pause_window: PauseWindow | msgspec.UnsetType | None = msgspec.UNSET
     """``{"start": "22:00", "end": "06:00", "timezone": "America/New_York"}`` (local wall-clock time, start
     inclusive, end exclusive, may cross midnight), or ``null`` to never pause."""
-    read_interval_minutes: Any = msgspec.UNSET
+    read_interval_minutes: int | msgspec.UnsetType = msgspec.UNSET
     """1-1440: how often the store is read."""
-    web_connector_interval_minutes: Any = msgspec.UNSET
+    web_connector_interval_minutes: int | msgspec.UnsetType = msgspec.UNSET
     """1-1440: RunEveryNMinutes in the .qwc file (download it again after a change)."""
 
 
