@@ -9,6 +9,7 @@ from sync_api.engine_helpers import open_shop, run_jobs
 from web.web_pages import sign_up_page, submit
 
 from mlconnector.platform.db.engine import Database
+from mlconnector.platform.sync.document_list import list_holds
 from mlconnector.platform.sync.documents import get_document
 
 HELD = "invoice:1:000000001"
@@ -19,6 +20,12 @@ async def state_of(database: Database, tenant_id, key: str) -> str:  # type: ign
         row = await get_document(session, key=key)
     assert row is not None
     return row.state
+
+
+async def payment_method_holds(database: Database, tenant_id) -> list[str]:  # type: ignore[no-untyped-def]
+    async with database.session(tenant_id) as session:
+        page = await list_holds(session, limit=50)
+    return [row.key for row in page.rows if row.hold_code == "unmapped_payment_method"]
 
 
 async def test_dashboard_shows_holds_with_their_reason_and_a_mapping_form(
@@ -115,3 +122,37 @@ async def test_a_fresh_organisation_sees_every_page_without_errors(client: Async
         response = await client.get(base + path)
         assert response.status_code == 200, (path, response.text[:300])
     assert "Setup is not finished" in (await client.get(base + "/")).text
+
+
+async def test_an_unmapped_payment_method_is_fixed_in_place(client: AsyncTestClient, database: Database) -> None:
+    import msgspec
+    from qbd.helpers import invoice
+
+    from mlconnector.platform.documents import encode_document
+    from mlconnector.platform.plugins import SourceRecord, store_records
+
+    shop = await open_shop(client, database, "owner@bikes.example", invoices=2)
+    paid = invoice(7, paid=True, sku="24-WB04")
+    assert paid.payment is not None
+    paid = msgspec.structs.replace(paid, payment=msgspec.structs.replace(paid.payment, method="banktransfer"))
+    record = SourceRecord(
+        stream="order",
+        key="raw:7",
+        source_id="7",
+        updated_at=None,
+        payload={"document": encode_document(paid).decode()},
+    )
+    async with database.session(shop.tenant_id) as session:
+        await store_records(session, "testplug", [record])
+    await run_jobs(database)
+    base = f"/t/{shop.tenant}"
+    page = await client.get(base + "/")
+    assert "QuickBooks payment method for “banktransfer”" in page.text
+    held = await payment_method_holds(database, shop.tenant_id)
+    assert held
+    done = await submit(
+        client, f"{base}/actions/map-payment-method", {"code": "banktransfer", "name": "Check"}, page=base + "/"
+    )
+    assert "now posts as" in (await client.get(done.headers["location"])).text
+    await run_jobs(database)
+    assert await payment_method_holds(database, shop.tenant_id) == []

@@ -14,11 +14,13 @@ from mlconnector.platform.db.engine import Database
 from mlconnector.platform.errors import MlcError
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.sync import actions
+from mlconnector.platform.sync.accounting_settings import set_accounting_settings
 from mlconnector.platform.sync.item_mappings import set_item_mappings
 from mlconnector.tenants.auth.guards import WRITE
 from mlconnector.tenants.auth.principal import TenantAccess
 from mlconnector.web.rendering import flash, form_text, safe_next, see_other, tenant_base, tenant_page
 
+PAYMENT_HOLD = "unmapped_payment_method"
 DONE = {"retry": "will be planned and posted again", "skip": "is skipped; it stays in the records and the audit trail"}
 
 
@@ -89,4 +91,31 @@ async def map_item(
     return see_other(back)
 
 
-ROUTES = [retry, skip, map_item]
+@post("/t/{tenant_id:uuid}/actions/map-payment-method", guards=[WRITE])
+async def map_payment_method(
+    request: Request[Any, Any, Any],
+    tenant_id: FromPath[uuid.UUID],
+    access: NamedDependency[TenantAccess],
+    database: NamedDependency[Database],
+    plugins: NamedDependency[PluginSet],
+) -> Redirect:
+    """Map a store payment method to a books payment method, in place; payments held for it are planned again."""
+    form = await request.form()
+    code, name = form_text(form, "code", 64), form_text(form, "name", 100)
+    back = safe_next(form_text(form, "next", 2000), tenant_base(tenant_id) + "/")
+    page = await tenant_page(database, access)
+    if not code or not name:
+        flash(request, "bad", "Type the QuickBooks payment method (e.g. Credit Card), then save.")
+        return see_other(back)
+    try:
+        async with database.session(tenant_id) as session:
+            await set_accounting_settings(session, plugins, {"payment_methods": {code: name}}, actor=page.actor)
+            released = await actions.retry_held(session, actor=page.actor, code=PAYMENT_HOLD, subject=code)
+    except MlcError as error:
+        flash(request, "bad", f"The mapping was not saved: {error}")
+        return see_other(back)
+    flash(request, "ok", f"Payment method {code} now posts as “{name}”; {released} held document(s) will post again.")
+    return see_other(back)
+
+
+ROUTES = [retry, skip, map_item, map_payment_method]
