@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 
 PEER = Path(os.environ.get("PEER_WORKDIR", "/tmp/peerbench-wtbench"))
+PROFILE = bool(os.environ.get("BENCH_PROFILE"))
 PEER_RUN_SH = Path(os.environ.get("PEER_RUN_SH", harness.ROOT.parent.parent / "shared/peer-bench/run.sh"))
 
 
@@ -116,6 +117,7 @@ def ours(kind: str, n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
             time.sleep(1.0 if worker else 0)
             load = harness.load()
             worker_cpu = worker.cpu() if worker else 0.0
+            spy = harness.profile(server.process.pid, work / f"{tag}.profile.txt") if PROFILE else None
             report = emulate(
                 f"{server.url}/connectors/qbd/qbwc",
                 manifest,
@@ -124,6 +126,8 @@ def ours(kind: str, n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
                 work / f"{tag}.json",
             )
             report["worker_cpu_s"] = (worker.cpu() - worker_cpu) if worker else None
+            if spy is not None:
+                harness.stop_profile(spy)
         finally:
             server.stop()
             if worker is not None:

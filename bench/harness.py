@@ -267,5 +267,36 @@ class Worker:
         self.log.close()
 
 
+def profile(pid: int, out: Path) -> subprocess.Popen[bytes]:
+    """py-spy (the ``bench`` extra) sampling ``pid`` and its children into collapsed stacks at ``out``."""
+    spy = subprocess.Popen(
+        [
+            str(BIN / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--format",
+            "raw",
+            "--rate",
+            "250",
+            "--gil",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    return spy
+
+
+def stop_profile(spy: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    spy.send_signal(signal.SIGINT)
+    spy.wait(30)
+
+
 def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
