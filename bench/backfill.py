@@ -160,10 +160,10 @@ def main() -> None:
     work = harness.workdir("backfill")
     fake, base_config = start_fake(args.orders, args.latency_ms, work)
     try:
-        results = [
-            asyncio.run(one_run(base_config, args.orders, int(c), args.page_size, args.backend, work))
-            for c in args.concurrency.split(",")
-        ]
+        results = []
+        for c in args.concurrency.split(","):
+            results.append(asyncio.run(one_run(base_config, args.orders, int(c), args.page_size, args.backend, work)))
+            print(results[-1], file=sys.stderr, flush=True)  # each row as soon as it is measured
     finally:
         fake.terminate()
         fake.wait(30)

@@ -137,7 +137,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0, help="how long the worker drains each backlog")
     args = parser.parse_args()
     work = harness.workdir("memory")
-    results = [one_run(int(n), args.seconds, work) for n in args.backlogs.split(",")]
+    results = []
+    for n in args.backlogs.split(","):
+        results.append(one_run(int(n), args.seconds, work))
+        print(results[-1], file=sys.stderr, flush=True)  # each row as soon as it is measured
     print(f"\n{harness.machine()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     print(
         harness.table(
