@@ -72,13 +72,14 @@ def start_fake(orders: int, latency_ms: int, work: Path) -> tuple[subprocess.Pop
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + 3600  # generating 100k orders takes minutes on a busy machine
     while True:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 break
         except OSError:
             if fake.poll() is not None or time.monotonic() > deadline:
+                fake.terminate()
                 raise RuntimeError(f"the Commerce fake did not start; see {work / 'fake.log'}") from None
             time.sleep(0.2)
     found = json.loads(configs.read_text())
