@@ -32,6 +32,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import harness
 
+PRODUCTION_JOBS = {
+    "MLC_JOB_SWEEP_SECONDS": "1",
+    "MLC_JOB_REDISPATCH_SECONDS": "60",
+    "MLC_JOB_LEASE_SECONDS": "300",
+    "MLC_JOB_MIN_BACKOFF_MS": "2000",
+    "MLC_JOB_MAX_BACKOFF_MS": "3600000",
+    "MLC_WORKER_THREADS": "4",
+}
+"""The job settings' defaults (the test harness's fast ones re-send every queued job each second, which swamps
+the in-process runtime once thousands of jobs wait); only the sweep is shortened, from 5 s to 1 s."""
+
 
 def settings_factory(data_dir: Path) -> Any:
     from mlconnector.platform.settings import Settings, reset_settings
@@ -115,7 +126,9 @@ async def one_run(orders: int, batch: int, kind: str, work: Path) -> dict[str, A
     timed = TimedSimulator(simulator)
     (work / tag).mkdir(exist_ok=True)
     try:
-        async with running_books(settings_factory(work / tag), backend.url, fake, simulator) as books:
+        async with running_books(
+            settings_factory(work / tag), backend.url, fake, simulator, env=PRODUCTION_JOBS
+        ) as books:
             await books.emulator().run_session()  # the first contact reads QuickBooks' lists
             await settled(books, 3600)
             # The orders arrive after the lists are known (as in a running tenant), so nothing is held for an item
