@@ -253,8 +253,10 @@ async def running_books(
     simulator: QuickBooksSimulator,
     *,
     env: dict[str, str] | None = None,
+    store_config: dict[str, Any] | None = None,
     **plugin_options: Any,
 ) -> AsyncIterator[Books]:
+    """``store_config`` replaces the bearer-token connection to the store (another auth mode, other timeouts)."""
     from mlc_testing.engine import FAST_JOBS
 
     settings = make_settings(DATABASE_URL=database_url, **{**FAST_JOBS, **(env or {})})
@@ -265,8 +267,11 @@ async def running_books(
     runtime = JobRuntime(settings, registry)
     runtime.start()
     try:
-        fake.bearer_enabled = True
-        source_config = bearer_config(fake.add_integration())
+        if store_config is None:
+            fake.bearer_enabled = True
+            source_config = bearer_config(fake.add_integration())
+        else:
+            source_config = store_config
         tenant = await make_tenant(database, "books")
         await connect(database, tenant, "commerce", source_config)
         await connect(database, tenant, "qbd", {"username": "books"})
