@@ -23,6 +23,7 @@ from mlconnector.platform.plugins import ingest
 
 READ_ATTEMPTS = 6
 STREAMS = ("customer", "order", "invoice", "credit_memo")
+COMPANY_FILE = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Books.QBW"
 
 
 def late_invoice(fake: FakeCommerce) -> tuple[int, int]:
@@ -158,3 +159,82 @@ async def queued_jobs(books: Books) -> int:
 def store_retries(fake: FakeCommerce) -> int:
     """Requests the store refused or failed, each of which the reader had to try again."""
     return sum(1 for entry in fake.log if entry.status in (401, 429, 500, 502, 503, 504))
+
+
+@dataclass
+class BrokenSession:
+    """What a Web Connector session that went wrong saw: the exchanges done, and the service's last answers."""
+
+    exchanges: int = 0
+    ending: str = ""
+    answer: object = None
+    last_error: str | None = None
+    faulted_request: str = ""
+
+
+async def broken_session(books: Books, ending: str, *, when: Callable[[str], bool] = lambda q: "AddRq" in q) -> Any:
+    """One Web Connector session, as the real one runs it, until the first request ``when`` picks; then ``ending``:
+
+    - ``connection_error``: QuickBooks cannot be reached for that request; QBWC calls connectionError;
+    - ``closed``: the Web Connector is closed with the request in hand (no answer, no closeConnection);
+    - ``expired``: QuickBooks applies it but answers only after the session has expired;
+    - ``another``: a second Web Connector of the same tenant starts meanwhile; this one then finishes normally.
+    """
+    from mlc_testing.storefront import SOAP
+
+    from mlconnector.connectors.qbd.emulator import RawSoapTransport
+
+    raw, simulator, seen = RawSoapTransport(books.client, SOAP), books.simulator, BrokenSession(ending=ending)
+    await raw.call("serverVersion")
+    await raw.call("clientVersion", strVersion="2.3.0.215")
+    ticket, status = (await raw.call("authenticate", strUserName=books.username, strPassword=books.password))[:2]
+    assert status == "", status
+    simulator.begin_session()
+    major, minor = simulator.max_version.split(".")
+    first, faulted = True, False
+    while True:
+        qbxml = await raw.call(
+            "sendRequestXML",
+            ticket=ticket,
+            strHCPResponse=simulator.hcp_response() if first else "",
+            strCompanyFileName=COMPANY_FILE,
+            qbXMLCountry=simulator.country,
+            qbXMLMajorVers=int(major),
+            qbXMLMinorVers=int(minor),
+        )
+        first = False
+        if not qbxml:
+            seen.last_error = await raw.call("getLastError", ticket=ticket)
+            break
+        if not faulted and when(qbxml):
+            faulted, seen.faulted_request = True, qbxml
+            if ending == "connection_error":
+                seen.answer = await raw.call(
+                    "connectionError", ticket=ticket, hresult="0x80040408", message="Could not start QuickBooks."
+                )
+                return seen
+            if ending == "closed":
+                return seen
+            if ending == "expired":
+                reply = simulator.process(qbxml)
+                books.later(minutes=16)  # QuickBooks took longer than the session may stay idle
+                seen.answer = await raw.call(
+                    "receiveResponseXML", ticket=ticket, response=reply.response, hresult="", message=""
+                )
+                seen.last_error = await raw.call("getLastError", ticket=ticket)
+                return seen
+            if ending == "another":
+                seen.answer = await books.emulator().run_session()
+        reply = simulator.process(qbxml)
+        done = await raw.call(
+            "receiveResponseXML", ticket=ticket, response=reply.response, hresult=reply.hresult, message=reply.message
+        )
+        seen.exchanges += 1
+        if done < 0:
+            seen.last_error = await raw.call("getLastError", ticket=ticket)
+            break
+        if done >= 100:
+            break
+    await raw.call("closeConnection", ticket=ticket)
+    assert faulted, "the session never sent the request the fault was meant for"
+    return seen
