@@ -65,6 +65,8 @@ def parse_text(text: str, *, limit: int, recover: bool = False) -> etree._Elemen
         root = etree.fromstring(body, _parser(recover))
     except etree.XMLSyntaxError as error:
         raise UnsafeXML(f"the document is not well-formed XML (line {error.lineno})") from None
+    except ValueError:  # lxml refuses text whose (damaged) declaration names an encoding
+        raise UnsafeXML("the document is not well-formed XML (its XML declaration is damaged)") from None
     if root is None:
         raise UnsafeXML("the document is empty")
     return root
