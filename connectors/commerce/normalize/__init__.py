@@ -13,7 +13,7 @@ from mlconnector.connectors.commerce.normalize.credit_memo import normalize_cred
 from mlconnector.connectors.commerce.normalize.customer import normalize_customer
 from mlconnector.connectors.commerce.normalize.invoice import normalize_invoice
 from mlconnector.connectors.commerce.normalize.order import normalize_order
-from mlconnector.connectors.commerce.normalize.shape import check_shape, unreadable
+from mlconnector.connectors.commerce.normalize.shape import check_shape, refuse_negative, unreadable
 from mlconnector.connectors.commerce.records import CREDIT_MEMO, CUSTOMER, INVOICE, ORDER, PRODUCT
 from mlconnector.platform.documents import Document
 from mlconnector.platform.plugins import SourceRecord
@@ -28,7 +28,7 @@ def normalize_record(record: SourceRecord) -> Sequence[Document]:
         entity = record.payload.get(record.stream)
         check_shape(record.stream, entity)
         try:
-            return _normalize(record)
+            return refuse_negative(_normalize(record))
         except CommerceError:
             raise
         except (KeyError, TypeError, AttributeError, ValueError, ArithmeticError, IndexError) as error:

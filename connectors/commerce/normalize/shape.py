@@ -7,10 +7,11 @@ has no attribute 'get'"). Checking the shape first turns that into a sentence na
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mlconnector.connectors.commerce.errors import IncompleteRecord
+from mlconnector.connectors.commerce.errors import IncompleteRecord, UnbalancedDocument
+from mlconnector.platform.documents import Document
 
 OBJECTS = ("billing_address", "extension_attributes", "payment")
 _PYTHONS_WORDS = ("invalid literal", "could not convert", "not enough values", "too many values")
@@ -66,3 +67,25 @@ def _kind(value: object) -> str:
     return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
         type(value), "an object"
     )
+
+
+def refuse_negative(documents: Sequence[Document]) -> Sequence[Document]:
+    """Commerce never makes a negative order, invoice or refund, nor a line with a negative quantity or amount (a
+    refund is its own positive credit memo); such a record is corrupt, and posting it would put a negative sale in
+    the books."""
+    for document in documents:
+        total = getattr(document, "grand_total", None)
+        if total is not None and total < 0:
+            raise UnbalancedDocument(f"{_label(document)} has a negative grand total ({total:.2f}); it is not posted")
+        for line in getattr(document, "lines", ()):
+            if line.quantity < 0 or line.amount < 0:
+                raise UnbalancedDocument(
+                    f"{_label(document)}: line {line.key} ({line.sku}) has a negative quantity or amount "
+                    f"(quantity {line.quantity}, amount {line.amount:.2f}); it is not posted"
+                )
+    return documents
+
+
+def _label(document: Document) -> str:
+    kind = type(document).__name__.replace("CreditMemo", "credit memo").lower()
+    return f"{kind} {getattr(document, 'number', None) or document.key}"
