@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from faults.helpers import fault_free_books
 from mlc_testing import fault_matrix
+from mlc_testing.databases import sqlite_url
 
 _baseline: dict[str, Any] = {}
 
@@ -21,9 +23,18 @@ def baseline(make_settings, tmp_path, sqlite_template) -> dict[str, Any]:
 
 
 @pytest.fixture
+def sqlite_only(sqlite_template, tmp_path) -> str:
+    """A migrated SQLite database: for faults outside the database, where a second backend adds only minutes."""
+    path = tmp_path / "mlc.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return sqlite_url(path)
+
+
+@pytest.fixture
 def matrix(request: pytest.FixtureRequest) -> Callable[..., None]:
     """``matrix("fault", injected=…, …)``: one row of the table, named with the database it ran on."""
-    backend = request.node.callspec.params.get("database_url", "") if hasattr(request.node, "callspec") else ""
+    params = request.node.callspec.params if hasattr(request.node, "callspec") else {}
+    backend = params.get("database_url") or ("sqlite" if "sqlite_only" in request.fixturenames else "")
 
     def record(case: str, **counts: object) -> None:
         fault_matrix.record(f"{case} ({backend})" if backend else case, **counts)

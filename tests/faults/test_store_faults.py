@@ -2,6 +2,9 @@
 
 Storms of 500, 503 and 429 (with Retry-After) answers; pages that never come back (timeouts); the IMS token revoked
 in the middle of a read on the Cloud Service (a new token is fetched once and the read resumes).
+
+These faults are outside the database, so they run on the embedded SQLite default only (PostgreSQL's own
+faults are in test_engine_faults and test_process_faults), which keeps the suite inside CI's time budget.
 """
 
 from __future__ import annotations
@@ -23,12 +26,12 @@ LISTS = "/V1/(orders|invoices|creditmemo)"
     ids=["500", "503", "429"],
 )
 async def test_a_storm_of_errors_from_the_store(
-    make_settings, database_url, baseline, matrix, status, retry_after, times
+    make_settings, sqlite_only, baseline, matrix, status, retry_after, times
 ) -> None:
     fake, simulator = the_store()
     ledger = watch(simulator)
     fake.faults.add(status=status, retry_after=retry_after, times=times, path=LISTS)
-    async with running_books(make_settings, database_url, fake, simulator) as books:
+    async with running_books(make_settings, sqlite_only, fake, simulator) as books:
         await sync_all(books)
     assert fake.faults.injected == times
     assert [entry.status for entry in fake.log].count(status) == times
@@ -37,25 +40,19 @@ async def test_a_storm_of_errors_from_the_store(
     matrix(label, injected=times, retries=store_retries(fake), **ledger.counts())
 
 
-async def test_pages_that_never_come_back(make_settings, baseline, matrix, sqlite_template, tmp_path) -> None:
-    import shutil
-
-    from mlc_testing.databases import sqlite_url
-
-    path = tmp_path / "timeouts.sqlite3"
-    shutil.copyfile(sqlite_template, path)
+async def test_pages_that_never_come_back(make_settings, sqlite_only, baseline, matrix) -> None:
     fake, simulator = the_store(bearer_enabled=True)
     ledger = watch(simulator)
     fake.faults.add(hang=True, times=3, path=LISTS)
     config = bearer_config(fake.add_integration(), request_timeout_seconds=1)
-    async with running_books(make_settings, sqlite_url(path), fake, simulator, store_config=config) as books:
+    async with running_books(make_settings, sqlite_only, fake, simulator, store_config=config) as books:
         await sync_all(books)
     assert fake.faults.injected == 3
     assert_same_books(snapshot(simulator), baseline)
-    matrix("Commerce requests timing out (sqlite)", injected=3, retries=3, **ledger.counts())
+    matrix("Commerce requests timing out", injected=3, retries=3, **ledger.counts())
 
 
-async def test_the_ims_token_revoked_in_the_middle_of_a_read(make_settings, database_url, baseline, matrix) -> None:
+async def test_the_ims_token_revoked_in_the_middle_of_a_read(make_settings, sqlite_only, baseline, matrix) -> None:
     fake, simulator = the_store(flavor=CLOUD_SERVICE)
     ledger = watch(simulator)
     client = fake.add_ims_client()
@@ -69,7 +66,7 @@ async def test_the_ims_token_revoked_in_the_middle_of_a_read(make_settings, data
 
     fake.on_request = revoke_on_the_third_list
     config = ims_config(fake, client, page_size=10, max_concurrency=1)
-    async with running_books(make_settings, database_url, fake, simulator, store_config=config) as books:
+    async with running_books(make_settings, sqlite_only, fake, simulator, store_config=config) as books:
         await sync_all(books)
     refused = [entry.status for entry in fake.log].count(401)
     assert refused == 1  # one 401, then a new token, then the read resumes

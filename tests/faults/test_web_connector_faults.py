@@ -3,6 +3,9 @@
 QuickBooks unreachable in the middle of a session (connectionError); the Web Connector closed with a request in
 hand (no answer, no closeConnection); QuickBooks answering after the session expired; a second Web Connector on the
 same tenant while the first one runs ("busy").
+
+These faults are outside the database, so they run on the embedded SQLite default only (PostgreSQL's own
+faults are in test_engine_faults and test_process_faults), which keeps the suite inside CI's time budget.
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from mlc_testing.storefront import assert_same_books, running_books, snapshot
 pytestmark = pytest.mark.slow
 
 
-async def _run(make_settings, database_url, ending: str):
+async def _run(make_settings, sqlite_only: str, ending: str):
     fake, simulator = the_store()
     ledger = watch(simulator)
-    async with running_books(make_settings, database_url, fake, simulator) as books:
+    async with running_books(make_settings, sqlite_only, fake, simulator) as books:
         await books.cycle()
         await read_with_retries(books)
         seen = await broken_session(books, ending)
@@ -26,8 +29,8 @@ async def _run(make_settings, database_url, ending: str):
     return seen, ledger, snapshot(simulator)
 
 
-async def test_quickbooks_unreachable_in_the_middle_of_a_session(make_settings, database_url, baseline, matrix):
-    seen, ledger, books = await _run(make_settings, database_url, "connection_error")
+async def test_quickbooks_unreachable_in_the_middle_of_a_session(make_settings, sqlite_only, baseline, matrix):
+    seen, ledger, books = await _run(make_settings, sqlite_only, "connection_error")
     assert seen.answer == "done"  # QBWC is told to end the session
     assert_same_books(books, baseline)
     counts = ledger.counts()
@@ -35,8 +38,8 @@ async def test_quickbooks_unreachable_in_the_middle_of_a_session(make_settings, 
     matrix("connectionError mid-session", injected=1, **counts)
 
 
-async def test_the_web_connector_closed_without_close_connection(make_settings, database_url, baseline, matrix):
-    seen, ledger, books = await _run(make_settings, database_url, "closed")
+async def test_the_web_connector_closed_without_close_connection(make_settings, sqlite_only, baseline, matrix):
+    seen, ledger, books = await _run(make_settings, sqlite_only, "closed")
     assert seen.faulted_request
     assert_same_books(books, baseline)
     counts = ledger.counts()
@@ -44,8 +47,8 @@ async def test_the_web_connector_closed_without_close_connection(make_settings, 
     matrix("Web Connector closed without closeConnection", injected=1, **counts)
 
 
-async def test_quickbooks_answering_after_the_session_expired(make_settings, database_url, baseline, matrix):
-    seen, ledger, books = await _run(make_settings, database_url, "expired")
+async def test_quickbooks_answering_after_the_session_expired(make_settings, sqlite_only, baseline, matrix):
+    seen, ledger, books = await _run(make_settings, sqlite_only, "expired")
     assert seen.answer < 0 and "not valid" in seen.last_error  # the late answer is refused, never trusted
     assert_same_books(books, baseline)
     counts = ledger.counts()
@@ -53,8 +56,8 @@ async def test_quickbooks_answering_after_the_session_expired(make_settings, dat
     matrix("session expired before QuickBooks answered", injected=1, **counts)
 
 
-async def test_a_second_web_connector_on_the_same_tenant_is_told_busy(make_settings, database_url, baseline, matrix):
-    seen, ledger, books = await _run(make_settings, database_url, "another")
+async def test_a_second_web_connector_on_the_same_tenant_is_told_busy(make_settings, sqlite_only, baseline, matrix):
+    seen, ledger, books = await _run(make_settings, sqlite_only, "another")
     assert seen.answer.authenticate[1] == "busy" and seen.answer.exchanges == 0
     assert_same_books(books, baseline)
     matrix("two Web Connectors on one tenant (second: busy)", injected=1, **ledger.counts())
