@@ -2,8 +2,9 @@
 
 Each fault case calls :func:`record` with what it saw (faults injected, duplicates avoided, retries,
 reconciliations, sessions). The table is printed at the end of a pytest run that ran any of them (the
-``pytest_terminal_summary`` hook in ``tests/faults/conftest.py``) and, when ``MLC_FAULT_MATRIX_JSON`` names a file,
-saved there so that ``python -m mlc_testing.fault_matrix FILE`` prints it again later.
+``pytest_terminal_summary`` hook in ``tests/faults/conftest.py``) and, when ``FAULT_MATRIX_JSON`` names a file
+(no ``MLC_`` prefix: tests/conftest.py clears those), saved there so that
+``PYTHONPATH=tests python -m mlc_testing.fault_matrix FILE`` prints it again later.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _rows: dict[str, dict[str, object]] = {}
 def record(case: str, **counts: object) -> None:
     """Keep one case's counts (a later run of the same case, e.g. on another database, is added as its own row)."""
     _rows[case] = {"books": "identical", **counts}
-    target = os.environ.get("MLC_FAULT_MATRIX_JSON")
+    target = os.environ.get("FAULT_MATRIX_JSON")
     if target:
         Path(target).write_text(json.dumps(_rows, indent=2, sort_keys=True))
 
@@ -43,7 +44,7 @@ def table(found: dict[str, dict[str, object]] | None = None) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m mlc_testing.fault_matrix FILE  (written by a run with MLC_FAULT_MATRIX_JSON=FILE)")
+        print("usage: python -m mlc_testing.fault_matrix FILE  (written by a run with FAULT_MATRIX_JSON=FILE)")
         return 2
     print(table(json.loads(Path(argv[0]).read_text())))
     return 0
