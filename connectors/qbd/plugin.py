@@ -75,7 +75,12 @@ class QuickBooksDesktopSink(SinkPlugin):
         except SettingsError as error:
             return Plan(document_key=document.key, holds=(Hold(code="invalid_settings", reason=str(error)),))
         known = await planner.load_known(context.session, context.tenant_id, document, settings)
-        return planner.plan(document, settings, known)
+        try:
+            return planner.plan(document, settings, known)
+        except ValueError as error:  # a figure QuickBooks cannot hold (13 digits of amount, 10 of quantity)
+            number = getattr(document, "number", None) or document.key
+            reason = f"{number}: {error}. Check the document in the store; it cannot be posted as it is."
+            return Plan(document_key=document.key, holds=(Hold(code="out_of_range", reason=reason),))
 
     async def deliver(self, context: SinkContext, plan: Plan) -> Outcome:
         try:

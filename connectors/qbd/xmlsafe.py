@@ -50,7 +50,15 @@ def parse_bytes(data: bytes, *, limit: int) -> etree._Element:
         raise UnsafeXML(f"the message is not well-formed XML (line {error.lineno})") from None
     if root is None:
         raise UnsafeXML("the message is empty")
+    _refuse_doctype(root)
     return root
+
+
+def _refuse_doctype(root: etree._Element) -> None:
+    """The byte check above misses a declaration in another encoding (UTF-16); the parsed tree does not."""
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise UnsafeXML("document type declarations are not allowed")
 
 
 def parse_text(text: str, *, limit: int, recover: bool = False) -> etree._Element:
@@ -65,6 +73,9 @@ def parse_text(text: str, *, limit: int, recover: bool = False) -> etree._Elemen
         root = etree.fromstring(body, _parser(recover))
     except etree.XMLSyntaxError as error:
         raise UnsafeXML(f"the document is not well-formed XML (line {error.lineno})") from None
+    except ValueError:  # lxml refuses text whose (damaged) declaration names an encoding
+        raise UnsafeXML("the document is not well-formed XML (its XML declaration is damaged)") from None
     if root is None:
         raise UnsafeXML("the document is empty")
+    _refuse_doctype(root)
     return root

@@ -81,6 +81,12 @@ def build_store(fake: FakeCommerce, *, start: datetime | None = None) -> Scenari
     reference_order = load("rest/get-order-by-id.order-3.customer-bundle-downloadable.json")
     reference_invoice = load("rest/get-invoice-by-id.invoice-3.json")
     reference_order["increment_id"] = "900000003"
+    # The reference order names customer 3 (Jane Doe), and the generated accounts have a customer 3 of their own
+    # (another name and e-mail). Which of the two a QuickBooks customer then carries depends on whether the account's
+    # record or the invoice is planned first, so under load a run's books differed from the fault-free ones. The
+    # order gets an account of its own here; the product question (which should win) is open in the fault-matrix
+    # notes.
+    reference_order["customer_id"] = 90_003
     reference_invoice["increment_id"] = "900000003"
     catalog.add_reference_order(reference_order)
     catalog.add_reference_invoice(reference_invoice)
@@ -253,8 +259,10 @@ async def running_books(
     simulator: QuickBooksSimulator,
     *,
     env: dict[str, str] | None = None,
+    store_config: dict[str, Any] | None = None,
     **plugin_options: Any,
 ) -> AsyncIterator[Books]:
+    """``store_config`` replaces the bearer-token connection to the store (another auth mode, other timeouts)."""
     from mlc_testing.engine import FAST_JOBS
 
     settings = make_settings(DATABASE_URL=database_url, **{**FAST_JOBS, **(env or {})})
@@ -265,8 +273,11 @@ async def running_books(
     runtime = JobRuntime(settings, registry)
     runtime.start()
     try:
-        fake.bearer_enabled = True
-        source_config = bearer_config(fake.add_integration())
+        if store_config is None:
+            fake.bearer_enabled = True
+            source_config = bearer_config(fake.add_integration())
+        else:
+            source_config = store_config
         tenant = await make_tenant(database, "books")
         await connect(database, tenant, "commerce", source_config)
         await connect(database, tenant, "qbd", {"username": "books"})

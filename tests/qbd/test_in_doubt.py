@@ -78,6 +78,30 @@ async def test_a_request_quickbooks_never_received_is_sent_again_once(make_setti
         assert [t.ref_number for t in sim.of_kind("Invoice")] == ["000000001"]
 
 
+async def test_a_customer_quickbooks_never_received_is_sent_again_under_the_same_name(make_settings, qbd_url) -> None:
+    async with running(make_settings, qbd_url) as harness:
+        merchant = await make_merchant(harness.database)
+        await queue(harness.database, merchant.tenant_id, customer_document(1))
+        sim = stocked_simulator()
+        original = sim.process
+        lost: list[str] = []
+
+        def lose_customers(qbxml: str):
+            if "<CustomerAddRq" in qbxml:  # QuickBooks never got it (QBWC lost the connection)
+                lost.append(qbxml.split("<Name>")[1].split("</Name>")[0])
+                raise ConnectionError
+            return original(qbxml)
+
+        sim.process = lose_customers
+        with contextlib.suppress(ConnectionError):
+            await harness.emulator(merchant, sim).run_session()
+        sim.process = original
+        _later(harness, 20)
+        again = await harness.emulator(merchant, sim).run_session()
+        assert "<CustomerQueryRq" in again.requests[0] and again.progress[-1] == 100
+        assert [c.name for c in sim.customers()] == lost  # not renamed "… (2)" as if someone else held the name
+
+
 async def test_a_customer_in_doubt_is_adopted_by_name_and_guid(make_settings, qbd_url) -> None:
     async with running(make_settings, qbd_url) as harness:
         merchant = await make_merchant(harness.database)

@@ -24,12 +24,25 @@ def decimal(value: Any) -> Decimal | None:
     """``value`` as an exact Decimal, or ``None`` when absent. Floats go through ``str`` so ``208.8`` stays 208.8."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise ValueError(f"expected an amount, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError(f"expected an amount, got {_shown(value)}")
     try:
-        return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except (InvalidOperation, TypeError):
-        raise ValueError(f"expected an amount, got {value!r}") from None
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"expected an amount, got {_shown(value)}") from None
+    if not number.is_finite():  # "NaN" and "Infinity" parse, but no book can hold them
+        raise ValueError(f"expected an amount, got {_shown(value)}")
+    return number
+
+
+def _shown(value: Any) -> str:
+    """The offending value as the bookkeeper reads it, cut short (a store can send anything, of any size)."""
+    text = (
+        repr(value)
+        if isinstance(value, str | int | float | Decimal)
+        else type(value).__name__.replace("dict", "object")
+    )
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def cents(value: Decimal) -> Decimal:
@@ -43,8 +56,14 @@ def base_name(field: str) -> str:
 
 def base(payload: Mapping[str, Any], field: str) -> Decimal | None:
     """The base-currency value of ``field`` (``base_<field>``), else the order-currency ``field``, else ``None``."""
-    value = decimal(payload.get(base_name(field)))
-    return value if value is not None else decimal(payload.get(field))
+    for name in (base_name(field), field):
+        try:
+            value = decimal(payload.get(name))
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
+        if value is not None:
+            return value
+    return None
 
 
 def base_cents(payload: Mapping[str, Any], field: str) -> Decimal:

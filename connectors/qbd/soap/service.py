@@ -200,7 +200,7 @@ class WebConnectorService:
         tenant_id, ticket_id = found
         async with self.database.session(tenant_id) as session:
             current = await sessions.ticket_state(session, tenant_id, ticket_id)
-        if current is None:
+        if current is None or (current[0] != "open" and not current[1]):  # expired or closed without a reason
             return NOT_VALID
         return current[1] or "ml-connector has nothing more to send right now."
 

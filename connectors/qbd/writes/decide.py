@@ -263,10 +263,10 @@ def _decide_reconcile(write: WriteView, answer: Answer) -> Decision:
     ours = [ret for ret in candidates if _ours(write, ret)]
     if len(ours) == 1 and len(candidates) == 1:
         return _applied(write, ours[0])
+    if not candidates:  # 500 "could not be found": QuickBooks never got it, so it goes again under the same name
+        return Decision(state=states.PENDING, step=states.WRITE)
     if write.object_type == "Customer" and not ours:
         return Decision(state=states.PENDING, step=states.NAMES)
-    if not candidates:
-        return Decision(state=states.PENDING, step=states.WRITE)
     found = ", ".join(_id_of(ret) or "?" for ret in candidates)
     reason = (
         f"Could not tell whether QuickBooks saved this {write.object_type}: it already has {len(candidates)} "
