@@ -31,7 +31,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def build_engine(url: str, *, pool_size: int = 10, null_pool: bool = False) -> AsyncEngine:
     """An async engine for PostgreSQL (asyncpg) or SQLite (aiosqlite) with the settings each needs."""
     parsed = make_url(url)
-    options: dict[str, Any] = {"pool_pre_ping": False}
+    # PostgreSQL: test each pooled connection as it is handed out, so after a database restart or failover the
+    # next request reconnects instead of failing on a connection the server already closed (one cheap round trip).
+    options: dict[str, Any] = {"pool_pre_ping": parsed.get_backend_name() != "sqlite"}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
