@@ -64,25 +64,11 @@ def settings_factory(data_dir: Path) -> Any:
 async def settled(books: Any, limit_s: float) -> None:
     """Wait until no engine job of this tenant is due or running — other than the scheduled store read, which is
     not part of this flow (the benchmark reads the history itself) and would keep the tenant "busy" forever."""
-    from sqlalchemy import func, select
-
-    from mlconnector.platform.jobs.models import QUEUED, RUNNING, Job
+    from mlc_testing.jobs import busy_jobs
 
     deadline = time.monotonic() + limit_s
     while True:
-        async with books.database.system_session() as session:
-            busy = (
-                await session.execute(
-                    select(func.count())
-                    .select_from(Job)
-                    .where(
-                        Job.tenant_id == books.tenant_id,
-                        Job.kind != "sync.read",
-                        Job.state.in_((QUEUED, RUNNING)),
-                        Job.run_after <= datetime.now(UTC) + timedelta(seconds=2),
-                    )
-                )
-            ).scalar_one()
+        busy = await busy_jobs(books.database, books.tenant_id, ignore_kinds=("sync.read",))
         if busy == 0:
             return
         if time.monotonic() > deadline:

@@ -9,14 +9,13 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
 
 from mlc_testing.accounts import KEK, csrf, sign_up
 from mlc_testing.engine import FAST_JOBS, documents_by_key
+from mlc_testing.jobs import busy_jobs
 from mlconnector.connectors.qbd.models import SandboxBooks
 from mlconnector.connectors.qbd.sandbox.books import books_of, rebuild
 from mlconnector.connectors.qbd.sandbox.cycle import CYCLE_JOB
@@ -25,7 +24,6 @@ from mlconnector.platform import bootstrap
 from mlconnector.platform.app import create_app
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.jobs import enqueue
-from mlconnector.platform.jobs.models import QUEUED, RUNNING, Job
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.jobs.runtime import JobRuntime
 from mlconnector.platform.plugins.discovery import PluginSet, load_plugins
@@ -60,17 +58,7 @@ class Sandbox:
         """Wait until no job of this sandbox is due or running (the engine has settled what it has)."""
 
         async def quiet() -> bool:
-            async with self.database.system_session() as session:
-                busy = await session.execute(
-                    select(func.count())
-                    .select_from(Job)
-                    .where(
-                        Job.tenant_id == self.tenant_id,
-                        Job.state.in_((QUEUED, RUNNING)),
-                        Job.run_after <= datetime.now(UTC) + timedelta(seconds=2),
-                    )
-                )
-                return busy.scalar_one() == 0
+            return await busy_jobs(self.database, self.tenant_id) == 0
 
         await self.until(quiet, timeout)
 
@@ -94,9 +82,7 @@ class Sandbox:
 
 
 @asynccontextmanager
-async def running_sandbox(
-    make_settings: Any, database_url: str, mailbox: Any, **env: str
-) -> AsyncIterator[Sandbox]:
+async def running_sandbox(make_settings: Any, database_url: str, mailbox: Any, **env: str) -> AsyncIterator[Sandbox]:
     settings = make_settings(
         DATABASE_URL=database_url,
         MLC_AUTO_MIGRATE="false",

@@ -19,9 +19,10 @@ from decimal import Decimal
 from typing import Any
 
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mlc_testing.commerce import bearer_config, wired_plugin
+from mlc_testing.jobs import busy_jobs
 from mlc_testing.tenants import connect, make_tenant
 from mlconnector.connectors.commerce.fake import FakeCommerce
 from mlconnector.connectors.commerce.fake.catalog import OrderLine, Product
@@ -32,7 +33,6 @@ from mlconnector.connectors.qbd.simulator import QuickBooksSimulator
 from mlconnector.platform import bootstrap
 from mlconnector.platform.app import create_app
 from mlconnector.platform.db.engine import Database
-from mlconnector.platform.jobs.models import QUEUED, RUNNING, Job
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.jobs.runtime import JobRuntime
 from mlconnector.platform.plugins import ingest
@@ -201,18 +201,7 @@ class Books:
         """Wait until no job of this tenant is due or running."""
         deadline = time.monotonic() + timeout
         while True:
-            async with self.database.system_session() as session:
-                busy = (
-                    await session.execute(
-                        select(func.count())
-                        .select_from(Job)
-                        .where(
-                            Job.tenant_id == self.tenant_id,
-                            Job.state.in_((QUEUED, RUNNING)),
-                            Job.run_after <= datetime.now(UTC) + timedelta(seconds=2),
-                        )
-                    )
-                ).scalar_one()
+            busy = await busy_jobs(self.database, self.tenant_id)
             if busy == 0:
                 return
             if time.monotonic() > deadline:
