@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -195,7 +195,30 @@ async def web_connector_tenant(database: Any, slug: str, *, batch_size: int) -> 
 # --- our server -----------------------------------------------------------------------------------
 
 
-class Server:
+class _Process:
+    """A child ``mlc`` process with its log: its CPU time (children included) and a clean stop."""
+
+    process: subprocess.Popen[bytes]
+    log: IO[str]
+
+    @property
+    def pids(self) -> list[int]:
+        return descendants(self.process.pid)
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.pids)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+class Server(_Process):
     """``mlc serve`` (Granian, one worker) on a free port, in its own process group."""
 
     def __init__(self, env: dict[str, str], log: Path, *, workers: int = 1) -> None:
@@ -223,24 +246,8 @@ class Server:
             raise RuntimeError(f"mlc serve did not listen within 60 s; see {log}")
         time.sleep(0.5)
 
-    @property
-    def pids(self) -> list[int]:
-        return descendants(self.process.pid)
 
-    def cpu(self) -> float:
-        return cpu_seconds(self.pids)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-
-class Worker:
+class Worker(_Process):
     """``mlc worker`` (Dramatiq on Redis) in its own process."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
@@ -249,22 +256,6 @@ class Worker:
         self.process = subprocess.Popen(
             [str(BIN / "mlc"), "worker"], env=full, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
-
-    @property
-    def pids(self) -> list[int]:
-        return descendants(self.process.pid)
-
-    def cpu(self) -> float:
-        return cpu_seconds(self.pids)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def profile(pid: int, out: Path) -> subprocess.Popen[bytes]:
