@@ -26,7 +26,19 @@ import harness
 
 PEER = Path(os.environ.get("PEER_WORKDIR", "/tmp/peerbench-wtbench"))
 PROFILE = bool(os.environ.get("BENCH_PROFILE"))
-PEER_RUN_SH = Path(os.environ.get("PEER_RUN_SH", harness.ROOT.parent.parent / "shared/peer-bench/run.sh"))
+
+
+def _peer_run_sh() -> Path:
+    """``shared/peer-bench/run.sh`` next to the checkout or one of its parents (a main checkout or a worktree)."""
+    if os.environ.get("PEER_RUN_SH"):
+        return Path(os.environ["PEER_RUN_SH"])
+    for folder in harness.ROOT.parents:
+        if (folder / "shared/peer-bench/run.sh").exists():
+            return folder / "shared/peer-bench/run.sh"
+    return harness.ROOT.parent / "shared/peer-bench/run.sh"
+
+
+PEER_RUN_SH = _peer_run_sh()
 
 
 def ensure_peer_setup() -> None:
@@ -34,7 +46,9 @@ def ensure_peer_setup() -> None:
         subprocess.run(["bash", str(PEER_RUN_SH), "setup"], env={**os.environ, "WORKDIR": str(PEER)}, check=True)
 
 
-async def queue_customers(backend: harness.Backend, n: int, users: int, tag: str) -> dict[str, Any]:
+async def queue_customers(
+    backend: harness.Backend, n: int, users: int, tag: str, *, batch_size: int = 1
+) -> dict[str, Any]:
     """Tenants with ``n`` CustomerAdd writes between them, queued through the sink's plan/deliver; the manifest."""
     from sqlalchemy import select
 
@@ -50,7 +64,9 @@ async def queue_customers(backend: harness.Backend, n: int, users: int, tag: str
     manifest: list[dict[str, Any]] = []
     per_user = n // users
     for user in range(users):
-        tenant_id, username, password = await harness.web_connector_tenant(database, f"{tag}-u{user}", batch_size=1)
+        tenant_id, username, password = await harness.web_connector_tenant(
+            database, f"{tag}-u{user}", batch_size=batch_size
+        )
         async with database.session(tenant_id) as session:
             context = SinkContext(tenant_id=tenant_id, config={"username": username}, session=session)
             for index in range(per_user):

@@ -41,7 +41,7 @@ from mlconnector.platform.sync.actions import release_holds
 from mlconnector.platform.sync.audit import record_audit
 from mlconnector.platform.sync.connections import connection_config
 from mlconnector.platform.sync.ingest import IngestReport, ingest
-from mlconnector.platform.sync.outcomes import report_outcome
+from mlconnector.platform.sync.outcomes import report_outcome, report_outcomes
 from mlconnector.platform.sync.records import StoredSummary, store_records
 from mlconnector.platform.sync.sync_settings import PauseWindow, SyncSettings, get_sync_settings
 from mlconnector.platform.vault.keyring import VaultError
@@ -103,6 +103,7 @@ __all__ = [
     "release_holds",
     "release_tenant_table",
     "report_outcome",
+    "report_outcomes",
     "resolve_tenant",
     "seal_value",
     "secret_fields",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from mlconnector.platform.plugins.plan import Outcome, Plan
     from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 
-PLUGIN_API_VERSION = "1.3"
+PLUGIN_API_VERSION = "1.4"
 """``major.minor``. A plugin declaring the same major and a minor no newer than this loads."""
 
 ENTRY_POINT_GROUP = "mlconnector.connectors"

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from mlconnector.platform.documents import CreditMemo, Invoice, Party
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.jobs.runtime import JobRuntime
-from mlconnector.platform.plugins import Outcome, SourceRecord, ingest, report_outcome
+from mlconnector.platform.plugins import Outcome, SourceRecord, ingest, report_outcome, report_outcomes
 from mlconnector.platform.plugins.plan import Hold
 from mlconnector.platform.sync import actions
 from mlconnector.platform.sync.audit import search_audit
@@ -82,6 +82,38 @@ async def test_deferred_delivery_settles_from_the_inbox(engine, database) -> Non
     rows = await wait_for_documents(database, tenant, {"order:1:2": "posted", "order:1:4": "held"})
     assert rows["order:1:2"].external_ids == {"txn": "T-2"}
     assert rows["order:1:4"].hold_reason == "QuickBooks computed 40.01, the store 40.00"
+
+
+async def test_one_answer_settles_many_documents_with_one_wake_up(engine, database) -> None:
+    """report_outcomes: every document an answer finished is settled, in one inbox insert and one settling job."""
+    from sqlalchemy import func, select
+
+    from mlconnector.platform.jobs.models import Job
+
+    tenant = await make_tenant(database)
+    await _use_sink(database, tenant, "testdeferred")
+    await ingest(database, testplug.TestSource(), tenant, "order", config=CONFIG)
+    await wait_for_documents(database, tenant, {key: "queued" for key in ORDERS})
+    settle_jobs = select(func.count()).where(Job.kind == "sync.settle")
+    async with database.session(tenant) as session:
+        before = (await session.execute(settle_jobs)).scalar_one()
+        await report_outcomes(
+            session,
+            sink="testdeferred",
+            outcomes={
+                "order:1:1": Outcome(status="posted", external_ids={"txn": "T-1"}),
+                "order:1:3": Outcome(status="posted", external_ids={"txn": "T-3"}),
+                "order:1:5": Outcome(status="failed", error="QuickBooks rejected it"),
+            },
+        )
+        assert (await session.execute(settle_jobs)).scalar_one() == before + 1
+    rows = await wait_for_documents(
+        database, tenant, {"order:1:1": "posted", "order:1:3": "posted", "order:1:5": "failed"}
+    )
+    assert rows["order:1:3"].external_ids == {"txn": "T-3"}
+    async with database.session(tenant) as session:
+        with pytest.raises(ValueError, match="not 'deferred'"):
+            await report_outcomes(session, sink="testdeferred", outcomes={"order:1:2": Outcome(status="deferred")})
 
 
 async def test_a_hold_waits_for_a_person_then_posts(engine, database) -> None:

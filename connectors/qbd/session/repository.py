@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mlconnector.connectors.qbd import statements as sql
 from mlconnector.connectors.qbd.models import Connection, Ticket
 
 CN = Connection.__table__
@@ -119,14 +120,23 @@ async def touch_ticket(
     completed: int = 0,
 ) -> LiveTicket | None:
     """Validate and keep alive in one statement: ``None`` unless the ticket is open and was used recently."""
-    statement = (
-        update(T)
-        .where(T.c.tenant_id == tenant_id, T.c.id == ticket_id, T.c.state == "open", T.c.last_seen_at >= now - expiry)
-        .values(last_seen_at=now, completed=T.c.completed + completed)
-        .returning(T.c.company_checked, T.c.completed, T.c.batch_size)
-    )
-    row = (await session.execute(statement)).first()
+    values = {"b_tenant": tenant_id, "b_ticket": ticket_id, "b_since": now - expiry, "b_now": now, "b_done": completed}
+    row = (await sql.run(session, _TOUCH, values)).first()
     return LiveTicket(*row) if row else None
+
+
+_TOUCH = (
+    update(T)
+    .where(
+        T.c.tenant_id == bindparam("b_tenant"),
+        T.c.id == bindparam("b_ticket"),
+        T.c.state == "open",
+        T.c.last_seen_at >= bindparam("b_since"),
+    )
+    .values(last_seen_at=bindparam("b_now"), completed=T.c.completed + bindparam("b_done"))
+    .returning(T.c.company_checked, T.c.completed, T.c.batch_size)
+)
+"""Built once: the SOAP hot path runs it on every call."""
 
 
 async def ticket_state(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
+
 from mlconnector.connectors.qbd.qbxml.envelope import session_version
 from mlconnector.connectors.qbd.qbxml.hcp import CompanyFile, parse_hcp
 from mlconnector.connectors.qbd.qbxml.responses import parse_answers
@@ -29,6 +31,7 @@ from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.xmlsafe import UnsafeXML
 from mlconnector.platform.plugins import Database, get_sync_settings, utcnow
 
+log = structlog.get_logger("mlconnector.qbd.soap")
 SERVER_VERSION = "ml-connector 0.1.0 (QuickBooks Desktop sink)"
 MIN_CLIENT = (2, 1)
 NOT_VALID = "This Web Connector session is not valid (unknown, expired or closed). Run the update again."
@@ -348,6 +351,7 @@ class WebConnectorService:
                 )
                 waiting, ready = await writes.progress(session, tenant_id, now)
         except Exception as error:
+            log.exception("could not process QuickBooks' answer; stored for replay", error=type(error).__name__)
             async with self.database.session(tenant_id) as session:
                 note = f"ml-connector could not process QuickBooks' answer ({type(error).__name__}); the requests "
                 note += "will be checked in QuickBooks at the next update."

@@ -23,7 +23,7 @@ from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
 from mlconnector.connectors.qbd.writes.decide import Decision, WriteView, decide, rejected_message_set
 from mlconnector.connectors.qbd.writes.outgoing import CannotSend, Pending, elements_for
-from mlconnector.platform.plugins import Hold, Outcome, release_holds, report_outcome
+from mlconnector.platform.plugins import Hold, Outcome, release_holds, report_outcomes
 
 SINK = "qbd"
 
@@ -225,7 +225,9 @@ async def report_finished(session: AsyncSession, tenant_id: uuid.UUID, document_
     keys = {key for key in document_keys if key and not key.startswith(states.INTERNAL_PREFIX)}
     if not keys:
         return
+    outcomes = {}
     for key, rows in (await writes.document_writes(session, tenant_id, keys)).items():
         outcome = outcome_of(rows)
         if outcome is not None:
-            await report_outcome(session, sink=SINK, document_key=key, outcome=outcome)
+            outcomes[key] = outcome
+    await report_outcomes(session, sink=SINK, outcomes=outcomes)

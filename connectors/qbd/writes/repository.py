@@ -6,16 +6,32 @@ The SOAP hot path uses a handful of single statements: :func:`pick` and :func:`m
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, and_, bindparam, case, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mlconnector.connectors.qbd import statements as sql
 from mlconnector.connectors.qbd.models import CatalogEntry, Identity, ResponseLog, Write, WriteLink
 from mlconnector.connectors.qbd.qbxml.item import item_query
 from mlconnector.connectors.qbd.writes import states
@@ -49,10 +65,15 @@ def _blocked() -> Any:
     return exists().where(L.c.tenant_id == W.c.tenant_id, L.c.child_id == W.c.id, parent_open)
 
 
-def _due(tenant_id: uuid.UUID, now: datetime, in_states: Sequence[str] = states.SENDABLE) -> Any:
+def _state_in(in_states: Sequence[str]) -> Any:
+    """States are the module's own constants, written into the SQL: no expanding parameter to process per call."""
+    return or_(*(W.c.state == literal_column(f"'{state}'") for state in in_states))
+
+
+def _due(tenant_id: Any, now: Any, in_states: Sequence[str] = states.SENDABLE) -> Any:
     return and_(
         W.c.tenant_id == tenant_id,
-        W.c.state.in_(in_states),
+        _state_in(in_states),
         or_(W.c.not_before.is_(None), W.c.not_before <= now),
     )
 
@@ -72,26 +93,40 @@ _PICKED = (
     W.c.operation_key,
     W.c.document_key,
 )
+_TENANT, _NOW, _LIMIT = bindparam("tenant_id"), bindparam("now"), bindparam("limit", type_=Integer)
+_B_TENANT, _B_NOW = bindparam("b_tenant"), bindparam("b_now")
+"""Parameters of the prebuilt INSERT/UPDATE statements are prefixed: SQLAlchemy keeps column names for itself."""
+
+
+def _next_in(state: str) -> Any:
+    return (
+        select(*_PICKED)
+        .where(_due(_TENANT, _NOW, (state,)), ~_blocked())
+        .order_by(W.c.id)
+        .limit(_LIMIT)
+        .subquery()
+        .select()
+    )
+
+
+_PICK = union_all(_next_in(states.IN_DOUBT), _next_in(states.PENDING))
+"""Built once (the SOAP hot path pays no statement construction). One query per state inside one UNION ALL, each
+walking the (tenant, state, id) index and stopping after ``limit`` sendable writes, so an exchange costs the same with
+10 or 30,000 writes waiting (one query ordered over both states sorted the whole backlog on every exchange)."""
+
+_PROGRESS = select(
+    select(func.count()).where(_due(_TENANT, _NOW)).scalar_subquery(),
+    exists().where(_due(_TENANT, _NOW), ~_blocked()),
+)
+_HAS_WORK = select(W.c.id).where(_due(_TENANT, _NOW), ~_blocked()).limit(1)
 
 
 async def pick(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, limit: int) -> list[Pending]:
-    """The next writes to send: in-doubt ones first (reconciled before anything else goes), then oldest first.
-
-    One query per state, each walking the (tenant, state, id) index and stopping after ``limit`` sendable writes,
-    so an exchange costs the same with 10 or 30,000 writes waiting (one query ordered over both states sorted the
-    whole backlog on every exchange)."""
-    picked: list[Pending] = []
-    for state in (states.IN_DOUBT, states.PENDING):
-        if len(picked) >= limit:
-            break
-        statement = (
-            select(*_PICKED)
-            .where(_due(tenant_id, now, (state,)), ~_blocked())
-            .order_by(W.c.id)
-            .limit(limit - len(picked))
-        )
-        picked += [Pending(*row) for row in (await session.execute(statement)).all()]
-    return picked
+    """The next writes to send: in-doubt ones first (reconciled before anything else goes), then oldest first."""
+    rows = (await sql.run(session, _PICK, {"tenant_id": tenant_id, "now": now, "limit": limit})).all()
+    doubt = sorted((row for row in rows if row.state == states.IN_DOUBT), key=lambda row: row.id)
+    pending = sorted((row for row in rows if row.state != states.IN_DOUBT), key=lambda row: row.id)
+    return [Pending(*row) for row in [*doubt, *pending][:limit]]
 
 
 async def progress(session: AsyncSession, tenant_id: uuid.UUID, now: datetime) -> tuple[int, int]:
@@ -99,21 +134,24 @@ async def progress(session: AsyncSession, tenant_id: uuid.UUID, now: datetime) -
 
     Only "none ready" matters to the caller; counting every ready write checked the dependencies of the whole
     backlog on every exchange."""
-    waiting = (await session.execute(select(func.count()).where(_due(tenant_id, now)))).scalar_one()
-    return int(waiting), int(await has_work(session, tenant_id, now))
+    waiting, ready = (await sql.run(session, _PROGRESS, {"tenant_id": tenant_id, "now": now})).one()
+    return int(waiting), int(bool(ready))
 
 
 async def has_work(session: AsyncSession, tenant_id: uuid.UUID, now: datetime) -> bool:
-    statement = select(W.c.id).where(_due(tenant_id, now), ~_blocked()).limit(1)
-    return (await session.execute(statement)).first() is not None
+    return (await sql.run(session, _HAS_WORK, {"tenant_id": tenant_id, "now": now})).first() is not None
 
 
 async def identity_ids(session: AsyncSession, tenant_id: uuid.UUID, keys: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    rows = await session.execute(select(I.c.key, I.c.qb_id).where(I.c.tenant_id == tenant_id, I.c.key.in_(wanted)))
-    return dict(rows.all())
+    return dict((await sql.run(session, _IDENTITY_IDS, {"tenant_id": tenant_id, "keys": wanted})).all())
+
+
+_IDENTITY_IDS = select(I.c.key, I.c.qb_id).where(
+    I.c.tenant_id == _TENANT, I.c.key.in_(bindparam("keys", expanding=True))
+)
 
 
 async def mark_sent(
@@ -122,67 +160,77 @@ async def mark_sent(
     """Commit ``sent`` (attempt, ticket, exact request) for each row before the request leaves (NOTES.md 4.2)."""
     if not rows:
         return
-    statement = (
-        update(W)
-        .where(W.c.tenant_id == tenant_id, W.c.id == bindparam("b_id"), W.c.state == bindparam("b_state"))
-        .values(
-            state=states.SENT,
-            step=bindparam("b_step"),
-            attempt=bindparam("b_attempt"),
-            ticket_id=ticket_id,
-            sent_at=now,
-            sent_version=bindparam("b_version"),
-            sent_request=bindparam("b_request"),
-            updated_at=now,
-        )
+    common = {"b_tenant": tenant_id, "b_ticket": ticket_id, "b_now": now}
+    await sql.run(session, _MARK_SENT, [{**common, **row} for row in rows])
+
+
+_MARK_SENT = (
+    update(W)
+    .where(W.c.tenant_id == _B_TENANT, W.c.id == bindparam("b_id"), W.c.state == bindparam("b_state"))
+    .values(
+        state=states.SENT,
+        step=bindparam("b_step"),
+        attempt=bindparam("b_attempt"),
+        ticket_id=bindparam("b_ticket"),
+        sent_at=_B_NOW,
+        sent_version=bindparam("b_version"),
+        sent_request=bindparam("b_request"),
+        updated_at=_B_NOW,
     )
-    await session.execute(statement, list(rows))
+)
 
 
 async def sent_under(session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> list[tuple[WriteView, str]]:
     """The writes out under this ticket, with their document keys."""
-    statement = select(
-        W.c.id,
-        W.c.operation_key,
-        W.c.object_type,
-        W.c.action,
-        W.c.step,
-        W.c.request,
-        W.c.match,
-        W.c.attempt,
-        W.c.sent_version,
-        W.c.solo,
-        W.c.document_key,
-    ).where(W.c.tenant_id == tenant_id, W.c.ticket_id == ticket_id, W.c.state == states.SENT)
-    rows = (await session.execute(statement)).all()
+    rows = (await sql.run(session, _SENT_UNDER, {"tenant_id": tenant_id, "ticket_id": ticket_id})).all()
     return [(WriteView(*row[:10]), row[10]) for row in rows]
+
+
+_SENT_UNDER = select(
+    W.c.id,
+    W.c.operation_key,
+    W.c.object_type,
+    W.c.action,
+    W.c.step,
+    W.c.request,
+    W.c.match,
+    W.c.attempt,
+    W.c.sent_version,
+    W.c.solo,
+    W.c.document_key,
+).where(
+    W.c.tenant_id == _TENANT, W.c.ticket_id == bindparam("ticket_id"), W.c.state == literal_column(f"'{states.SENT}'")
+)
 
 
 async def apply(session: AsyncSession, tenant_id: uuid.UUID, now: datetime, rows: Sequence[Mapping[str, Any]]) -> None:
     """Record decisions: ``b_id`` plus every column below (``None`` request/match keep the current one)."""
     if not rows:
         return
-    statement = (
-        update(W)
-        .where(W.c.tenant_id == tenant_id, W.c.id == bindparam("b_id"))
-        .values(
-            state=bindparam("b_state"),
-            step=bindparam("b_step"),
-            status_code=bindparam("b_status_code"),
-            status_message=bindparam("b_status_message"),
-            response=func.coalesce(bindparam("b_response"), W.c.response),
-            result_id=func.coalesce(bindparam("b_result_id"), W.c.result_id),
-            edit_sequence=func.coalesce(bindparam("b_edit_sequence"), W.c.edit_sequence),
-            reason_code=bindparam("b_reason_code"),
-            reason=bindparam("b_reason"),
-            request=func.coalesce(bindparam("b_request"), W.c.request),
-            match=func.coalesce(bindparam("b_match", type_=_NULLABLE_JSON), W.c.match),
-            solo=func.coalesce(bindparam("b_solo"), W.c.solo),
-            not_before=bindparam("b_not_before"),
-            updated_at=now,
-        )
+    common = {"b_tenant": tenant_id, "b_now": now}
+    await sql.run(session, _APPLY, [{**common, **row} for row in rows])
+
+
+_APPLY = (
+    update(W)
+    .where(W.c.tenant_id == _B_TENANT, W.c.id == bindparam("b_id"))
+    .values(
+        state=bindparam("b_state"),
+        step=bindparam("b_step"),
+        status_code=bindparam("b_status_code"),
+        status_message=bindparam("b_status_message"),
+        response=func.coalesce(bindparam("b_response"), W.c.response),
+        result_id=func.coalesce(bindparam("b_result_id"), W.c.result_id),
+        edit_sequence=func.coalesce(bindparam("b_edit_sequence"), W.c.edit_sequence),
+        reason_code=bindparam("b_reason_code"),
+        reason=bindparam("b_reason"),
+        request=func.coalesce(bindparam("b_request"), W.c.request),
+        match=func.coalesce(bindparam("b_match", type_=_NULLABLE_JSON), W.c.match),
+        solo=func.coalesce(bindparam("b_solo"), W.c.solo),
+        not_before=bindparam("b_not_before"),
+        updated_at=_B_NOW,
     )
-    await session.execute(statement, list(rows))
+)
 
 
 async def upsert_identities(
@@ -191,21 +239,40 @@ async def upsert_identities(
     """Insert or refresh the Commerce key ↔ QuickBooks id rows (one statement for the whole exchange)."""
     if not identities:
         return
-    columns = ("object_type", "qb_id", "edit_sequence", "ref_number", "name", "external_guid", "content_hash")
-    statement = _upsert(session, I).values(
-        tenant_id=tenant_id,
+    rows = [
+        {
+            "b_tenant": tenant_id,
+            "b_now": now,
+            "b_key": i.key,
+            **{f"b_{column}": getattr(i, column) for column in _IDENTITY_COLUMNS},
+        }
+        for i in identities
+    ]
+    await sql.run(session, _identity_upsert(session.bind.dialect.name), rows)
+
+
+_IDENTITY_COLUMNS = ("object_type", "qb_id", "edit_sequence", "ref_number", "name", "external_guid", "content_hash")
+
+
+@functools.cache
+def _identity_upsert(dialect: str) -> Any:
+    """Built once per dialect: insert or refresh one identity per row of the executemany."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(I).values(
+        tenant_id=_B_TENANT,
         key=bindparam("b_key"),
-        created_at=now,
-        updated_at=now,
-        **{column: bindparam(f"b_{column}") for column in columns},
+        created_at=_B_NOW,
+        updated_at=_B_NOW,
+        **{column: bindparam(f"b_{column}") for column in _IDENTITY_COLUMNS},
     )
     excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["tenant_id", "key"],
-        set_={**{column: getattr(excluded, column) for column in columns}, "updated_at": now},
+        set_={**{column: getattr(excluded, column) for column in _IDENTITY_COLUMNS}, "updated_at": excluded.updated_at},
     )
-    rows = [{"b_key": i.key, **{f"b_{column}": getattr(i, column) for column in columns}} for i in identities]
-    await session.execute(statement, rows)
 
 
 async def forget_identities(session: AsyncSession, tenant_id: uuid.UUID, keys: Sequence[str]) -> None:
@@ -352,18 +419,17 @@ async def store_response(
     error: str | None = None,
 ) -> None:
     """Keep QuickBooks' raw answer (for support, audit and replay)."""
-    await session.execute(
-        R.insert().values(
-            tenant_id=tenant_id,
-            ticket_id=ticket_id,
-            received_at=now,
-            body=body,
-            hresult=hresult or None,
-            message=message or None,
-            processed_at=now if processed else None,
-            error=error,
-        )
-    )
+    values = {"tenant_id": tenant_id, "ticket_id": ticket_id, "received_at": now, "body": body}
+    values |= {"hresult": hresult or None, "message": message or None, "processed_at": now if processed else None}
+    await sql.run(session, _STORE_RESPONSE, {**values, "error": error})
+
+
+_STORE_RESPONSE = R.insert().values(
+    {
+        name: bindparam(name)
+        for name in ("tenant_id", "ticket_id", "received_at", "body", "hresult", "message", "processed_at", "error")
+    }
+)
 
 
 def retry_time(now: datetime, seconds: int | None) -> datetime | None:
