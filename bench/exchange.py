@@ -120,14 +120,14 @@ def emulate(url: str, manifest: dict[str, Any], label: str, pids: list[int], out
     return json.loads(out.read_text())
 
 
-def ours(kind: str, n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
-    tag = f"exch_{kind[:2]}_{users}_{rep}"
+def ours(kind: str, n: int, users: int, rep: int, work: Path, *, workers: int = 1) -> dict[str, Any]:
+    tag = f"exch_{kind[:2]}_{users}_{rep}_w{workers}"
     backend = harness.run(harness.fresh_backend(kind, tag, work))
     try:
         manifest = harness.run(queue_customers(backend, n, users, tag))
         env = backend.env(work / tag)
         (work / tag).mkdir(exist_ok=True)
-        server = harness.Server(env, work / f"{tag}.server.log")
+        server = harness.Server(env, work / f"{tag}.server.log", workers=workers)
         worker = harness.Worker(env, work / f"{tag}.worker.log") if backend.redis else None
         try:
             time.sleep(1.0 if worker else 0)
@@ -149,7 +149,7 @@ def ours(kind: str, n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
             if worker is not None:
                 worker.stop()
         report["load"] = load
-        report["candidate"] = f"ml-connector ({backend.name}, Granian 1 worker)"
+        report["candidate"] = f"ml-connector ({backend.name}, Granian {workers} worker{'s' if workers > 1 else ''})"
         return report
     finally:
         harness.run(harness.drop_backend(backend))

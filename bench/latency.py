@@ -2,9 +2,10 @@
 
 Each tenant has the same number of CustomerAdd requests queued (through the sink's plan/deliver, as in
 ``exchange.py``); the peer harness's emulator runs one thread and one keep-alive connection per Web Connector, all
-released together, against ``mlc serve`` (Granian, one worker). Latency is client side, per SOAP method.
+released together, against ``mlc serve`` (Granian, one worker unless ``--workers`` asks for more). Latency is client
+side, per SOAP method.
 
-    .venv/bin/python bench/latency.py [--tenants 100] [--requests 10] [--backends sqlite,postgresql]
+    .venv/bin/python bench/latency.py [--tenants 100] [--requests 10] [--backends sqlite,postgresql] [--workers 1,2]
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=100)
     parser.add_argument("--requests", type=int, default=10, help="CustomerAdd requests queued per tenant")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workers", default="1", help="comma-separated Granian worker counts (e.g. 1,2)")
     args = parser.parse_args()
     exchange.ensure_peer_setup()
     work = harness.workdir("latency")
     rows = []
-    for kind in args.backends.split(","):
-        report = exchange.ours(kind, args.tenants * args.requests, args.tenants, 1, work)
+    runs = [(kind, int(workers)) for kind in args.backends.split(",") for workers in args.workers.split(",")]
+    for kind, workers in runs:
+        report = exchange.ours(kind, args.tenants * args.requests, args.tenants, 1, work, workers=workers)
         once = report["exactly_once"]
         for method in METHODS:
             stats = report["latency"].get(method)

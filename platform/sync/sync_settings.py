@@ -148,7 +148,7 @@ def validate(current: SyncSettings, changes: Mapping[str, Any]) -> SyncSettings:
 
 async def get_sync_settings(session: AsyncSession) -> SyncSettings:
     """The session tenant's sync settings (the defaults until someone changes them)."""
-    row = await repository.load(session)
+    row = await repository.load_values(session)
     if row is None:
         return SyncSettings()
     window = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
@@ -19,6 +19,23 @@ async def load(session: AsyncSession) -> SyncSettingsRow | None:
     tenant_id = tenancy.require_tenant(session.sync_session)
     statement = select(SyncSettingsRow).where(SyncSettingsRow.tenant_id == tenant_id)
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+_COLUMNS = select(
+    SyncSettingsRow.pause_start,
+    SyncSettingsRow.pause_end,
+    SyncSettingsRow.pause_timezone,
+    SyncSettingsRow.read_interval_minutes,
+    SyncSettingsRow.web_connector_interval_minutes,
+).where(SyncSettingsRow.tenant_id == bindparam("tenant_id"))
+"""Built once: the Web Connector's every sendRequestXML reads the pause window through it."""
+
+
+async def load_values(session: AsyncSession) -> Row[Any] | None:
+    """The settings columns alone (no ORM object): what reading them on the hot path needs."""
+    tenant_id = tenancy.require_tenant(session.sync_session)
+    connection = await session.connection()
+    return (await connection.execute(_COLUMNS, {"tenant_id": tenant_id})).first()
 
 
 async def save(session: AsyncSession, settings: SyncSettings, *, actor: str) -> None:

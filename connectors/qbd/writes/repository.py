@@ -359,21 +359,23 @@ async def document_writes(
     keys = sorted(set(document_keys))
     if not keys:
         return {}
-    statement = select(
-        W.c.document_key,
-        W.c.operation_key,
-        W.c.object_type,
-        W.c.state,
-        W.c.result_id,
-        W.c.reason_code,
-        W.c.reason,
-        W.c.response,
-        W.c.notes,
-    ).where(W.c.tenant_id == tenant_id, W.c.document_key.in_(keys))
     found: dict[str, list[Any]] = defaultdict(list)
-    for row in (await session.execute(statement)).all():
+    for row in (await sql.run(session, _DOCUMENT_WRITES, {"tenant_id": tenant_id, "keys": keys})).all():
         found[row.document_key].append(row)
     return found
+
+
+_DOCUMENT_WRITES = select(
+    W.c.document_key,
+    W.c.operation_key,
+    W.c.object_type,
+    W.c.state,
+    W.c.result_id,
+    W.c.reason_code,
+    W.c.reason,
+    W.c.response,
+    W.c.notes,
+).where(W.c.tenant_id == _TENANT, W.c.document_key.in_(bindparam("keys", expanding=True)))
 
 
 async def end_session(
