@@ -45,12 +45,16 @@ def bind(session: Session, tenant_id: uuid.UUID | None, *, system: bool = False)
     session.info[SYSTEM_KEY] = system
 
 
+_STAMP = text("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.system', :system, true)")
+"""Built once: it runs at the start of every PostgreSQL transaction."""
+
+
 @event.listens_for(Session, "after_begin")
 def _stamp_transaction(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     tenant_id: Any = session.info.get(TENANT_KEY)
     connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.system', :system, true)"),
+        _STAMP,
         {"tenant": str(tenant_id) if tenant_id else "", "system": "on" if session.info.get(SYSTEM_KEY) else ""},
     )

@@ -3,6 +3,7 @@ and a re-sent message) can never both start the same job, and two schedulers can
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,26 +45,20 @@ async def insert_job(
     """Insert a queued job; ``None`` when a job with the same ``dedup_key`` already exists."""
     now = utcnow()
     job_id = uuid.uuid4()
-    statement = (
-        _insert(session, Job)
-        .values(
-            id=job_id,
-            tenant_id=tenant_id,
-            kind=kind,
-            payload=payload,
-            dedup_key=dedup_key,
-            state=QUEUED,
-            attempts=0,
-            max_attempts=max_attempts,
-            run_after=run_after,
-            dispatched_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(Job.id)
-    )
-    return (await session.execute(statement)).scalar_one_or_none()
+    values = {"id": job_id, "tenant_id": tenant_id, "kind": kind, "payload": payload, "dedup_key": dedup_key}
+    values |= {"state": QUEUED, "attempts": 0, "max_attempts": max_attempts, "run_after": run_after}
+    values |= {"dispatched_at": now, "created_at": now, "updated_at": now}
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    connection = await session.connection()
+    return (await connection.execute(_job_insert(dialect), values)).scalar_one_or_none()
+
+
+@functools.cache
+def _job_insert(dialect: str) -> Any:
+    """Built once per dialect (jobs are queued on hot paths, one per Web Connector answer); run on the session's
+    connection with the column names as parameters."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Job.__table__).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Job.__table__.c.id)
 
 
 async def claim(session: AsyncSession, job_id: uuid.UUID, lease: timedelta) -> ClaimedJob | None:
