@@ -99,21 +99,26 @@ class AdobeCommerceSource(SourcePlugin):
 
     @asynccontextmanager
     async def _client(
-        self, connection: Connection, context: SourceContext | None, policy: RetryPolicy | None = None
+        self,
+        connection: Connection,
+        context: SourceContext | None,
+        policy: RetryPolicy | None = None,
+        *,
+        probe: bool = False,
     ) -> AsyncIterator[CommerceClient]:
         tenant = str(context.tenant_id) if context is not None else "check"
-        wiring = await self._wiring_for(connection, context)
+        wiring = await self._wiring_for(connection, context, probe=probe)
         store = self.token_store(context)
         async with open_client(connection, wiring, token_store=store, tenant_key=tenant, policy=policy) as client:
             yield client
 
-    async def _wiring_for(self, connection: Connection, context: SourceContext | None) -> Wiring:
+    async def _wiring_for(self, connection: Connection, context: SourceContext | None, *, probe: bool) -> Wiring:
         """A sandbox store lives in this process, never on the network, and only a sandbox tenant may read it:
-        a real tenant's books must never take in fake orders, whatever address got stored. A ``check`` (no
-        context) may reach it: it reads nothing into the books, and the core runs ``validate`` before it."""
+        a real tenant's books must never take in fake orders, whatever address got stored. Only ``check``
+        (``probe``) may reach it without a tenant: it reads nothing in, and the core runs ``validate`` first."""
         if not in_sandbox_domain(connection.base_url):
             return self.wiring
-        if context is not None and not await _sandbox_tenant(context):
+        if not probe and (context is None or not await _sandbox_tenant(context)):
             raise SandboxStoreRefused()
         if is_sandbox_url(connection.base_url):
             return replace(self.wiring, transport=self.sandbox_transport)
@@ -139,7 +144,7 @@ class AdobeCommerceSource(SourcePlugin):
         connection = _with_timeout(connection, timeout)
         server_date = None
         try:
-            async with self._client(connection, None, CHECK_POLICY) as client:
+            async with self._client(connection, None, CHECK_POLICY, probe=True) as client:
                 try:
                     return await probe(client, connection)
                 finally:
