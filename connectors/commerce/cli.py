@@ -27,6 +27,7 @@ from mlconnector.platform.plugins import (
     SourceContext,
     connection_config,
     ingest,
+    is_sandbox_tenant,
     resolve_tenant,
     secret_fields,
     validate_config,
@@ -43,13 +44,17 @@ def _database() -> Database:
 async def _tenant_and_config(
     plugin: AdobeCommerceSource, database: Database, reference: str, path: Path | None
 ) -> tuple[uuid.UUID, dict[str, Any]]:
+    """The tenant and the config to use, refused (as saving it would be) when it does not fit the tenant."""
     tenant_id = await resolve_tenant(database, reference)
-    if path is not None:
-        return tenant_id, _load_config(plugin, path)
     async with database.session(tenant_id) as session:
-        config = await connection_config(session, tenant_id, plugin.name)
+        stored = await connection_config(session, tenant_id, plugin.name) if path is None else None
+        sandbox = await is_sandbox_tenant(session, tenant_id)
+    config = _load_config(plugin, path) if path is not None else stored
     if config is None:
         raise click.ClickException(f"tenant {reference!r} has no Adobe Commerce connection; give --config FILE")
+    problems = plugin.validate(config, sandbox=sandbox)
+    if problems:
+        raise click.ClickException("; ".join(f"{p.field} {p.message}" for p in problems))
     return tenant_id, dict(config)
 
 

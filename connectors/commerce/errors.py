@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mlconnector.platform.plugins import PermanentJobError
+
 
 class CommerceError(Exception):
     """Base class. Messages never contain a credential."""
@@ -36,3 +38,16 @@ class RetriesExhausted(CommerceError):
 
 class AuthenticationFailed(CommerceError):
     """Credentials were refused (after the one refresh an IMS token is allowed)."""
+
+
+SANDBOX_ONLY = (
+    "is the address of a simulated sandbox store, which only a sandbox organisation can use: "
+    "enter your own store's address"
+)
+
+
+class SandboxStoreRefused(CommerceError, PermanentJobError):
+    """A tenant that is not a sandbox asked to read a sandbox store: its books would fill with fake orders."""
+
+    def __init__(self) -> None:
+        super().__init__(f"The Adobe Commerce connection's base_url {SANDBOX_ONLY}; nothing was read.")

@@ -7,6 +7,7 @@ Entry point (pyproject): ``[project.entry-points."mlconnector.connectors"] comme
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +18,10 @@ import httpx
 
 from mlconnector.connectors.commerce.auth.token_store import ProcessMemoryTokenStore, TokenStore
 from mlconnector.connectors.commerce.check import clock_skew, diagnose_exception, diagnose_http, probe
+from mlconnector.connectors.commerce.client import CommerceClient
 from mlconnector.connectors.commerce.config import CONFIG_SCHEMA, ConfigError, Connection, parse_connection
 from mlconnector.connectors.commerce.connect import Wiring, open_client
-from mlconnector.connectors.commerce.errors import CommerceHTTPError
+from mlconnector.connectors.commerce.errors import SANDBOX_ONLY, CommerceHTTPError, SandboxStoreRefused
 from mlconnector.connectors.commerce.normalize import normalize_record
 from mlconnector.connectors.commerce.normalize.dates import format_utc
 from mlconnector.connectors.commerce.reader import read_stream
@@ -27,7 +29,7 @@ from mlconnector.connectors.commerce.records import STREAMS
 from mlconnector.connectors.commerce.repository import DatabaseTokenStore
 from mlconnector.connectors.commerce.retry import RetryPolicy
 from mlconnector.connectors.commerce.sandbox import SandboxTransport, sandbox_part
-from mlconnector.connectors.commerce.sandbox.address import is_sandbox_url
+from mlconnector.connectors.commerce.sandbox.address import in_sandbox_domain, is_sandbox_url
 from mlconnector.connectors.commerce.search import SearchCriteria, one
 from mlconnector.connectors.commerce.streams import SPECS, fetch_one, load_stores, scope_groups
 from mlconnector.connectors.commerce.webhooks.keys import PublicKeys
@@ -36,6 +38,7 @@ from mlconnector.platform.documents import Document
 from mlconnector.platform.plugins import (
     PLUGIN_API_VERSION,
     CheckResult,
+    ConfigProblem,
     JobContext,
     JobHandler,
     SandboxContext,
@@ -45,6 +48,7 @@ from mlconnector.platform.plugins import (
     SourcePlugin,
     SourceRecord,
     connection_config,
+    is_sandbox_tenant,
 )
 
 CHECK_POLICY = RetryPolicy(attempts=2, base_delay=0.2, max_delay=1.0, max_retry_after=5.0)
@@ -93,12 +97,32 @@ class AdobeCommerceSource(SourcePlugin):
             return DatabaseTokenStore(context.database, context.tenant_id)
         return self._process_tokens
 
-    def _client(self, connection: Connection, context: SourceContext | None, policy: RetryPolicy | None = None):
+    @asynccontextmanager
+    async def _client(
+        self,
+        connection: Connection,
+        context: SourceContext | None,
+        policy: RetryPolicy | None = None,
+        *,
+        probe: bool = False,
+    ) -> AsyncIterator[CommerceClient]:
         tenant = str(context.tenant_id) if context is not None else "check"
-        wiring = self.wiring
-        if is_sandbox_url(connection.base_url):  # a sandbox store lives in this process, never on the network
-            wiring = replace(wiring, transport=self.sandbox_transport)
-        return open_client(connection, wiring, token_store=self.token_store(context), tenant_key=tenant, policy=policy)
+        wiring = await self._wiring_for(connection, context, probe=probe)
+        store = self.token_store(context)
+        async with open_client(connection, wiring, token_store=store, tenant_key=tenant, policy=policy) as client:
+            yield client
+
+    async def _wiring_for(self, connection: Connection, context: SourceContext | None, *, probe: bool) -> Wiring:
+        """A sandbox store lives in this process, never on the network, and only a sandbox tenant may read it:
+        a real tenant's books must never take in fake orders, whatever address got stored. Only ``check``
+        (``probe``) may reach it without a tenant: it reads nothing in, and the core runs ``validate`` first."""
+        if not in_sandbox_domain(connection.base_url):
+            return self.wiring
+        if not probe and (context is None or not await _sandbox_tenant(context)):
+            raise SandboxStoreRefused()
+        if is_sandbox_url(connection.base_url):
+            return replace(self.wiring, transport=self.sandbox_transport)
+        return self.wiring
 
     # --- hooks ------------------------------------------------------------------------------------------------
 
@@ -109,12 +133,18 @@ class AdobeCommerceSource(SourcePlugin):
             return CheckResult.failure("invalid_config", f"The setting {error}.")
         return _masked(await self._check(connection), connection)
 
+    def validate(self, config: Mapping[str, Any], *, sandbox: bool) -> Sequence[ConfigProblem]:
+        """A real tenant may not point at a sandbox store: the fake's orders would land in its real books."""
+        if not sandbox and in_sandbox_domain(str(config.get("base_url", ""))):
+            return [ConfigProblem("base_url", SANDBOX_ONLY)]
+        return ()
+
     async def _check(self, connection: Connection) -> CheckResult:
         timeout = min(connection.request_timeout_seconds, CHECK_TIMEOUT_SECONDS)
         connection = _with_timeout(connection, timeout)
         server_date = None
         try:
-            async with self._client(connection, None, CHECK_POLICY) as client:
+            async with self._client(connection, None, CHECK_POLICY, probe=True) as client:
                 try:
                     return await probe(client, connection)
                 finally:
@@ -177,6 +207,16 @@ class AdobeCommerceSource(SourcePlugin):
         from mlconnector.connectors.commerce.jobs import job_handlers
 
         return job_handlers(self)
+
+
+async def _sandbox_tenant(context: SourceContext) -> bool:
+    """The tenant's own flag, asked of the database each time (the address proves nothing)."""
+    if context.session is not None:
+        return await is_sandbox_tenant(context.session, context.tenant_id)
+    if context.database is not None:
+        async with context.database.session(context.tenant_id) as session:
+            return await is_sandbox_tenant(session, context.tenant_id)
+    return False
 
 
 def _masked(result: CheckResult, connection: Connection) -> CheckResult:

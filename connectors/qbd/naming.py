@@ -5,13 +5,16 @@ RefNumbers within QuickBooks' limits (11 characters for invoices, credit memos a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from mlconnector.connectors.qbd.qbxml.limits import Substitution, TextFitter
+from mlconnector.connectors.qbd.qbxml.limits import LIMITS, Substitution, TextFitter
 from mlconnector.connectors.qbd.settings import PostingSettings
 from mlconnector.platform.documents import Party
 
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 NAME_FIELD = "CustomerAddRq/CustomerAdd/Name"
+MAX_SUFFIX = 9999
+"""``Base (9999)``: the most namesakes one base name is numbered up to; past it a customer is held (name_in_use)."""
 
 
 def customer_ref(party: Party) -> str:
@@ -39,6 +42,34 @@ def customer_name(party: Party, settings: PostingSettings) -> tuple[str, list[Su
     fitter = TextFitter()
     fitted = fitter.fit(NAME_FIELD, text) or f"Commerce {customer_ref(party)}"[:41]
     return fitted, fitter.substitutions
+
+
+def suffixed(base: str, number: int) -> str:
+    """``Base`` for 1, else ``Base (n)`` within QuickBooks' 41-character customer Name: the base is cut to make
+    room, never the number."""
+    if number <= 1:
+        return base
+    suffix = f" ({number})"
+    return base[: LIMITS[NAME_FIELD] - len(suffix)].rstrip() + suffix
+
+
+def namesake_prefix(base: str) -> str:
+    """What ``Base`` and every ``Base (n)`` up to :data:`MAX_SUFFIX` start with, so one StartsWith filter finds
+    them all, even when a long base is cut shorter to make room for a longer number."""
+    longest = f" ({MAX_SUFFIX})"
+    return suffixed(base, MAX_SUFFIX)[: -len(longest)]
+
+
+def first_free(base: str, taken: Iterable[str]) -> str | None:
+    """The lowest of ``Base``, ``Base (2)``, ``Base (3)`` … that is not ``taken`` (QuickBooks compares names
+    without case), or ``None`` when all up to :data:`MAX_SUFFIX` are. A hole (a namesake deleted or renamed in
+    QuickBooks) is reused: the name is free there, and we refer to every customer by ListID, never by name."""
+    used = {name.casefold() for name in taken}
+    for number in range(1, min(MAX_SUFFIX, len(used) + 1) + 1):  # one of len(used) + 1 distinct names is free
+        name = suffixed(base, number)
+        if name.casefold() not in used:
+            return name
+    return None
 
 
 def ref_number(number: str, settings: PostingSettings, field: str, limit: int) -> tuple[str | None, str | None]:

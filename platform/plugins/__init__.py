@@ -39,7 +39,7 @@ from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
 from mlconnector.platform.sync.actions import release_holds
 from mlconnector.platform.sync.audit import record_audit
-from mlconnector.platform.sync.connections import connection_config
+from mlconnector.platform.sync.connections import connection_config, is_sandbox_tenant
 from mlconnector.platform.sync.ingest import IngestReport, ingest
 from mlconnector.platform.sync.outcomes import report_outcome, report_outcomes
 from mlconnector.platform.sync.records import StoredSummary, store_records
@@ -93,6 +93,7 @@ __all__ = [
     "enqueue",
     "get_sync_settings",
     "ingest",
+    "is_sandbox_tenant",
     "isolate_tenant_table",
     "new_id",
     "public_view",

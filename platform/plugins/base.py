@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from mlconnector.platform.documents import Document
     from mlconnector.platform.jobs.registry import JobHandler
+    from mlconnector.platform.plugins.config import ConfigProblem
     from mlconnector.platform.plugins.context import PluginContext, SandboxContext, SinkContext, SourceContext
     from mlconnector.platform.plugins.plan import Outcome, Plan
     from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
@@ -29,6 +30,7 @@ ENTRY_POINT_GROUP = "mlconnector.connectors"
 
 HOOKS = (
     "check",
+    "validate",
     "read",
     "fetch",
     "normalize",
@@ -141,6 +143,12 @@ class Plugin:
         """Hook ``check``: one cheap authenticated call to the outside system. Never raises for a bad config,
         unreachable host or rejected credential; answers a :class:`CheckResult` instead."""
         raise NotImplementedError
+
+    def validate(self, config: Mapping[str, Any], *, sandbox: bool) -> Sequence[ConfigProblem]:
+        """Hook ``validate`` (added in 1.4): what the schema cannot say about a config that passed it, such as a
+        connection to this plugin's simulated counterpart, which only a sandbox tenant (``sandbox``) may use. The
+        core calls it whenever a connection is saved or tested; each problem names its field in a sentence."""
+        return ()
 
     def routes(self) -> Sequence[Any]:
         """Hook ``routes``: Litestar route handlers or controllers, mounted under ``/connectors/<name>``."""

@@ -22,7 +22,7 @@ from mlconnector.platform.plugins.base import (
     SinkPlugin,
     SourcePlugin,
 )
-from mlconnector.platform.plugins.config import validate_config, with_secrets_wrapped
+from mlconnector.platform.plugins.config import ConfigProblem, validate_config, with_secrets_wrapped
 from mlconnector.platform.plugins.context import PluginContext, SandboxContext, SinkContext, SourceContext
 from mlconnector.platform.plugins.plan import Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
@@ -33,10 +33,14 @@ _DOCUMENT_TYPES = tuple(Document.__args__)  # type: ignore[attr-defined]
 
 
 async def run_check(
-    plugin: Plugin, config: Mapping[str, Any], *, seconds: float = CHECK_TIMEOUT_SECONDS
+    plugin: Plugin, config: Mapping[str, Any], *, seconds: float = CHECK_TIMEOUT_SECONDS, sandbox: bool | None = None
 ) -> CheckResult:
-    """The credential ping: validate, call ``check``, and always come back with a :class:`CheckResult`."""
-    problems = validate_config(plugin.config_schema, dict(config))
+    """The credential ping: validate, call ``check``, and always come back with a :class:`CheckResult`. With the
+    tenant's kind (``sandbox``) known, hook ``validate`` gets its say too, before anything leaves the process."""
+    if sandbox is None:
+        problems = validate_config(plugin.config_schema, dict(config))
+    else:
+        problems = config_problems(plugin, config, sandbox=sandbox)
     if problems:
         listed = "; ".join(f"{p.field or 'config'} {p.message}" for p in problems)
         return CheckResult.failure("invalid_config", f"The settings are incomplete or wrong: {listed}.")
@@ -55,6 +59,18 @@ async def run_check(
     return CheckResult(
         result.ok, redact(result.message), result.problem, {k: redact(v) for k, v in result.details.items()}
     )
+
+
+def config_problems(plugin: Plugin, config: Mapping[str, Any], *, sandbox: bool) -> list[ConfigProblem]:
+    """Everything wrong with a connection config for this tenant: the schema first, then hook ``validate`` (told
+    whether the tenant is a sandbox) on a config that passed it, secrets wrapped as the plugin always sees them."""
+    problems = validate_config(plugin.config_schema, dict(config))
+    if problems:
+        return problems
+    found = list(plugin.validate(with_secrets_wrapped(plugin.config_schema, config), sandbox=sandbox))
+    if not all(isinstance(problem, ConfigProblem) for problem in found):
+        raise PluginError(f"plugin {plugin.name!r}: validate() must return ConfigProblem values")
+    return [ConfigProblem(problem.field, redact(problem.message)) for problem in found]
 
 
 def _check_batch(plugin: SourcePlugin, stream: str, batch: object) -> SourceBatch:

@@ -63,3 +63,12 @@ async def connection_config(session: AsyncSession, tenant_id: uuid.UUID, plugin:
         raise ValueError("the session is bound to another tenant")
     plugins = current_plugins()
     return await load_config(session, plugins.get(plugin)) if plugin in plugins else None
+
+
+async def is_sandbox_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
+    """Whether ``tenant_id`` is a sandbox tenant (flagged from its first row): only such a tenant may be wired to a
+    plugin's simulated counterpart. Unknown tenants are not sandboxes. ``session`` is bound to that tenant."""
+    from mlconnector.tenants.repositories import tenants
+
+    tenant = await tenants.get(session, tenant_id)
+    return tenant is not None and bool(tenant.is_sandbox)

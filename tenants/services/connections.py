@@ -21,10 +21,11 @@ from mlconnector.platform.db.base import new_id
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.errors import Conflict, InvalidInput, NotFound
 from mlconnector.platform.plugins.base import CheckResult, Plugin
-from mlconnector.platform.plugins.calls import CHECK_TIMEOUT_SECONDS, run_check
-from mlconnector.platform.plugins.config import join_secrets, secret_fields, split_secrets, validate_config
+from mlconnector.platform.plugins.calls import CHECK_TIMEOUT_SECONDS, config_problems, run_check
+from mlconnector.platform.plugins.config import join_secrets, secret_fields, split_secrets
 from mlconnector.platform.plugins.discovery import PluginSet
 from mlconnector.platform.redaction import Secret
+from mlconnector.platform.sync.connections import is_sandbox_tenant
 from mlconnector.platform.vault.keyring import Keyring, current_keyring
 from mlconnector.platform.vault.sealing import open_secret, seal_secret
 from mlconnector.tenants.models import Connection, ConnectionSecret
@@ -159,7 +160,8 @@ async def set_connection(
     sandbox: bool = False,
 ) -> ConnectionView:
     """Create or replace the tenant's connection to ``plugin_name``. Omitted secret fields keep their stored
-    value. Nothing changes unless the whole config passes the plugin's schema. A sandbox tenant's connections are
+    value. Nothing changes unless the whole config passes the plugin's schema and its ``validate`` hook (which
+refuses, say, a simulated store's address for a real tenant). A sandbox tenant's connections are
     set only by the sandbox itself (``sandbox=True``): a real store must never feed simulated books, nor the
     reverse."""
     plugin = plugin_named(plugins, plugin_name)
@@ -171,7 +173,8 @@ async def set_connection(
             raise Conflict(("connection", SANDBOX_REFUSAL))
         existing = await _existing(session, tenant_id, plugin)
         kept = await _kept_secrets(session, keyring, existing, paths, incoming)
-        problems = validate_config(plugin.config_schema, join_secrets(public, {**kept, **incoming}))
+        whole = join_secrets(public, {**kept, **incoming})
+        problems = config_problems(plugin, whole, sandbox=tenant is not None and tenant.is_sandbox)
         if problems:
             raise InvalidInput([(problem.field or "config", problem.message) for problem in problems])
         if existing is None:
@@ -271,7 +274,8 @@ async def ping(
             )
         connection_id = row.id
         config = await connection_config(session, plugin, keyring=keyring)
-    result = await run_check(plugin, config or {}, seconds=seconds)
+        sandbox = await is_sandbox_tenant(session, tenant_id)
+    result = await run_check(plugin, config or {}, seconds=seconds, sandbox=sandbox)
     async with database.session(tenant_id) as session:
         await connections.record_check(
             session, tenant_id, connection_id, ok=result.ok, problem=result.problem, message=result.message

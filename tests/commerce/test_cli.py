@@ -75,6 +75,18 @@ def test_ping_without_a_connection_or_a_config_says_so(setting) -> None:
     assert result.exit_code != 0 and "there is no tenant 'nobody'" in result.output
 
 
+def test_a_real_tenant_cannot_ping_or_backfill_a_sandbox_store(setting, tmp_path) -> None:
+    from mlconnector.connectors.commerce.errors import SANDBOX_ONLY
+
+    sandbox = tmp_path / "sandbox.json"
+    config = {"base_url": "https://shop-x-1.sandbox.invalid", "auth_mode": "bearer", "access_token": "t" * 32}
+    sandbox.write_text(json.dumps(config))
+    for command in ("ping", "backfill"):
+        result = CliRunner().invoke(setting["group"], [command, "acme", "--config", str(sandbox)])
+        assert result.exit_code != 0 and SANDBOX_ONLY in result.output
+    assert _stored(setting["url"]) == 0
+
+
 def _stored(url: str) -> int:
     async def count() -> int:
         database = Database(url, null_pool=True)

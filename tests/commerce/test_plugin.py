@@ -259,3 +259,21 @@ async def test_the_plugins_models_match_its_migrations(tmp_path) -> None:
     assert differences == []
     await migrate.downgrade(url, "commerce@base", [AdobeCommerceSource().migrations()])
     await migrate.ensure_current(url)  # the core alone is still current
+
+
+async def test_a_sandbox_store_serves_no_tenant_it_cannot_prove_is_a_sandbox() -> None:
+    from mlconnector.connectors.commerce.errors import SandboxStoreRefused
+    from mlconnector.connectors.commerce.sandbox import sandbox_part
+
+    plugin, config = AdobeCommerceSource(), dict(sandbox_part().config)
+    assert (await plugin.check(config)).ok  # the connection test may look (the core validated the tenant first)
+    unknown = SourceContext(tenant_id=uuid.uuid4(), config=config, session=None)  # type: ignore[arg-type]
+    with pytest.raises(SandboxStoreRefused, match="only a sandbox organisation can use"):
+        async for _ in plugin.read(unknown, "order", None):
+            pass
+    with pytest.raises(SandboxStoreRefused):
+        await plugin.fetch(unknown, "order", "1")
+    with pytest.raises(SandboxStoreRefused):
+        await plugin.count(config, "order", None)
+    assert [p.field for p in plugin.validate(config, sandbox=False)] == ["base_url"]
+    assert plugin.validate(config, sandbox=True) == ()

@@ -66,7 +66,7 @@ def test_api_versions() -> None:
     assert api_compatible("1.1")
     assert api_compatible("1.2")  # 1.2 added the tenant's sync settings (get_sync_settings, SyncSettings)
     assert api_compatible("1.3")  # 1.3 added the sandbox hook (SandboxContext, SandboxPart, SandboxJob)
-    assert api_compatible("1.4")  # 1.4 added report_outcomes (many documents settled by one answer)
+    assert api_compatible("1.4")  # 1.4 added the validate hook, is_sandbox_tenant and report_outcomes
     assert not api_compatible("1.5")  # newer than this core
     assert not api_compatible("one")
 

@@ -58,6 +58,23 @@ async def test_hook_check() -> None:
     assert invalid.problem == "invalid_config" and "url is required" in invalid.message
 
 
+async def test_hook_validate(database) -> None:
+    from mlconnector.platform.errors import InvalidInput
+    from mlconnector.platform.vault.keyring import current_keyring
+    from mlconnector.tenants.services.connections import list_connections, set_connection
+    from mlconnector.tenants.services.tenant_creation import create_tenant
+
+    plugins, keyring = _plugins(), current_keyring()
+    real = await create_tenant(database, keyring, "Real shop")
+    simulated = {"url": testplug.SANDBOX_URL, "token": "good-token"}
+    with pytest.raises(InvalidInput, match="url: is the simulated store"):
+        await set_connection(database, keyring, plugins, real.id, "testplug", simulated)
+    assert await list_connections(database, plugins, real.id) == []  # nothing stored
+    refused = await run_check(testplug.TestSource(), simulated, sandbox=False)
+    assert refused.problem == "invalid_config" and "url is the simulated store" in refused.message
+    assert (await run_check(testplug.TestSource(), simulated, sandbox=True)).ok
+
+
 async def test_hook_read() -> None:
     source = testplug.TestSource()
     batches = [batch async for batch in read_batches(source, CONTEXT, "order", None)]

@@ -18,6 +18,7 @@ from mlconnector.platform.documents import Document, Order, Party, decode_docume
 from mlconnector.platform.plugins import (
     PLUGIN_API_VERSION,
     CheckResult,
+    ConfigProblem,
     Hold,
     JobHandler,
     Operation,
@@ -66,6 +67,9 @@ def hello_command() -> None:
 
 async def _remember(context: Any) -> None:
     JOB_RUNS.append(context.tenant_id)
+
+
+SANDBOX_URL = "https://sandbox.invalid"
 
 
 class TestSource(SourcePlugin):
@@ -130,10 +134,13 @@ class TestSource(SourcePlugin):
     def jobs(self) -> Sequence[JobHandler]:
         return [JobHandler("testplug.remember", _remember)]
 
+    def validate(self, config: Mapping[str, Any], *, sandbox: bool) -> Sequence[ConfigProblem]:
+        if not sandbox and config.get("url") == SANDBOX_URL:
+            return [ConfigProblem("url", "is the simulated store: only a sandbox may use it")]
+        return ()
+
     async def sandbox(self, context: SandboxContext) -> SandboxPart:
-        return SandboxPart(
-            config={"url": "https://sandbox.invalid", "token": "sandbox-token"}, facts={"skus": ["SKU-1", "SKU-2"]}
-        )
+        return SandboxPart(config={"url": SANDBOX_URL, "token": "sandbox-token"}, facts={"skus": ["SKU-1", "SKU-2"]})
 
 
 class TestSink(SinkPlugin):

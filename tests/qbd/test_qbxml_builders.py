@@ -133,7 +133,7 @@ BUILDERS = {
     "PaymentMethodQuery": lambda: payment_method.payment_method_query(),
     "PreferencesQuery": lambda: preferences.preferences_query(),
     "HostQuery": lambda: host.host_query(),
-    **{f"{kind} name check": (lambda i=i: names.name_queries("A & B")[i]) for i, kind in enumerate(names.NAME_LISTS)},
+    **{f"{kind} names": (lambda i=i: names.namesake_queries("A & B")[i]) for i, kind in enumerate(names.NAME_LISTS)},
 }
 
 

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from mlc_testing.accounts import csrf
+from mlc_testing.accounts import KEK, csrf
+from mlc_testing.engine import documents_by_key
 from mlc_testing.runtime_role import AppDatabase
-from mlc_testing.sandbox import Sandbox, invoices_in_books, running_sandbox
+from mlc_testing.sandbox import Sandbox, invoices_in_books, real_plugins, running_sandbox
 from sqlalchemy import select
 
+from mlconnector.connectors.commerce.errors import SANDBOX_ONLY, SandboxStoreRefused
 from mlconnector.connectors.commerce.sandbox.store import BACKLOG, UNMAPPED_SKU
 from mlconnector.connectors.qbd.emulator import RawSoapTransport
 from mlconnector.connectors.qbd.models import Connection, SandboxBooks
 from mlconnector.connectors.qbd.sandbox import SANDBOX_REFUSAL
 from mlconnector.connectors.qbd.sandbox.cycle import PASSWORD_PURPOSE
-from mlconnector.platform.plugins import unseal_value
+from mlconnector.platform.db.base import new_id
+from mlconnector.platform.db.engine import Database
+from mlconnector.platform.plugins import connection_config, ingest, unseal_value
+from mlconnector.platform.settings._env import parse_key_list
+from mlconnector.platform.vault import Keyring
+from mlconnector.platform.vault.sealing import seal_secret
+from mlconnector.tenants.repositories import connections
 from mlconnector.tenants.services.connections import SANDBOX_REFUSAL as CONNECTION_REFUSAL
 
 MAX_CYCLES = 4
@@ -124,3 +134,55 @@ async def test_the_try_the_sandbox_button_opens_a_labelled_dashboard(make_settin
         assert "Your sandbox is ready" in dashboard.text and "Try the sandbox" not in dashboard.text
         unprotected = await client.post("/sandbox", follow_redirects=False)
         assert unprotected.status_code == 403  # no CSRF token, no sandbox
+
+
+async def _real_tenant(sandbox: Sandbox) -> uuid.UUID:
+    tenants = (await sandbox.client.get("/api/me")).json()["tenants"]
+    return uuid.UUID(next(t["id"] for t in tenants if not t["is_sandbox"]))
+
+
+async def test_a_real_organisation_cannot_save_a_sandbox_store_address(make_settings, app_database, mailbox) -> None:
+    async with running_sandbox(make_settings, app_database.url, mailbox, MLC_SANDBOX_CYCLE_SECONDS="3600") as sandbox:
+        client, real = sandbox.client, await _real_tenant(sandbox)
+        own_store = (await sandbox.client.get(f"/api/tenants/{sandbox.tenant_id}/connections/commerce")).json()
+        for address in ("https://shop-x-1.sandbox.invalid", own_store["config"]["base_url"]):
+            config = {"base_url": address, "auth_mode": "bearer", "access_token": "x" * 32}
+            response = await client.put(
+                f"/api/tenants/{real}/connections/commerce", json={"config": config}, headers=await csrf(client)
+            )
+            assert response.status_code == 422, response.text
+            assert response.json()["details"] == [{"key": "base_url", "message": SANDBOX_ONLY}]
+            token = (await csrf(client))["x-csrf-token"]
+            wizard = await client.post(
+                f"/t/{real}/setup/store", data={"_csrf_token": token, "plugin": "commerce", **config}
+            )
+            assert wizard.status_code == 400 and SANDBOX_ONLY.replace("'", "&#39;") in wizard.text
+        assert (await client.get(f"/api/tenants/{real}/connections/commerce")).status_code == 404  # nothing stored
+
+
+async def test_a_real_organisation_never_reads_a_sandbox_store(make_settings, app_database, mailbox) -> None:
+    async with running_sandbox(make_settings, app_database.url, mailbox, MLC_SANDBOX_CYCLE_SECONDS="3600") as sandbox:
+        real, commerce = await _real_tenant(sandbox), real_plugins().get("commerce")
+        async with sandbox.database.session(sandbox.tenant_id) as session:
+            config = await connection_config(session, sandbox.tenant_id, "commerce")
+        assert config is not None
+        await _store_unchecked(sandbox.database, real, dict(config))  # as if validation had been bypassed
+
+        ping = await sandbox.client.post(
+            f"/api/tenants/{real}/connections/commerce/ping", headers=await csrf(sandbox.client)
+        )
+        assert ping.json()["ok"] is False and SANDBOX_ONLY in ping.json()["message"]
+        with pytest.raises(SandboxStoreRefused, match="sandbox organisation"):
+            await ingest(sandbox.database, commerce, real, "order", config=config)
+        assert await documents_by_key(sandbox.database, real) == {}
+
+
+async def _store_unchecked(database: Database, tenant_id: uuid.UUID, config: dict) -> None:
+    """A commerce connection written straight to the tables, past every check."""
+    keyring = Keyring(parse_key_list("test", KEK), "k1")
+    token = config.pop("access_token").reveal()
+    async with database.session(tenant_id) as session:
+        connection_id = new_id()
+        await connections.insert(session, tenant_id, connection_id, kind="source", plugin="commerce", config=config)
+        sealed = await seal_secret(session, keyring, connection_id, "access_token", token)
+        await connections.put_secret(session, tenant_id, connection_id, "access_token", sealed)

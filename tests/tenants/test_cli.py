@@ -101,6 +101,10 @@ def test_connection_set_explains_bad_files_and_bad_configs(mlc, tmp_path, app_da
     wrong.write_text(json.dumps({"url": "https://shop.example"}))
     invalid = mlc("connection", "set", "acme", "testplug", "--config", str(wrong))
     assert invalid.exit_code == 1 and "token: is required" in invalid.output
+    simulated = tmp_path / "simulated.json"
+    simulated.write_text(json.dumps({"url": "https://sandbox.invalid", "token": "good-token"}))
+    refused = mlc("connection", "set", "acme", "testplug", "--config", str(simulated))
+    assert refused.exit_code == 1 and "url: is the simulated store: only a sandbox may use it" in refused.output
     unknown = mlc("connection", "set", "acme", "nosuch", "--config", str(wrong))
     assert unknown.exit_code == 1 and "plugin: no connector plugin named 'nosuch'" in unknown.output
     from_stdin = mlc(

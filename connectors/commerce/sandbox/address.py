@@ -52,4 +52,12 @@ class SandboxAddress:
 
 
 def is_sandbox_url(url: str) -> bool:
+    """Whether ``url`` is a sandbox store's address (the fake store in this process answers it)."""
     return SandboxAddress.parse(url) is not None
+
+
+def in_sandbox_domain(url: str) -> bool:
+    """Whether ``url`` is anywhere under the sandbox domain, well-formed or not: no real store lives there
+    (``.invalid`` never resolves), so only a sandbox tenant has any business with it."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host == DOMAIN or host.endswith("." + DOMAIN)

@@ -21,6 +21,9 @@ Behaviour, with the evidence for each (paths under ``shared/reference/qbd``):
 - A string longer than its field: 3070 (NOTES.md 2.6; lengths are Intuit's, qbxml/limits.py).
 - Totals: a line's Amount is taken as sent, else Quantity × Rate rounded to the cent; Subtotal is the sum of the
   lines; sales tax is added only for lines with a taxable code on an invoice naming an ItemSalesTaxRef (NOTES 2.2).
+- List filters (qbxml130.xsd ``ListFilter``; samples/sdk-annotated-excerpts/CustomerQueryRq.xml.txt): ``ActiveStatus``
+  (default ActiveOnly), ``NameFilter`` (StartsWith, Contains or EndsWith on the FullName, without case, as names
+  are compared) and ``MaxReturned``, in list order.
 - ItemQuery iterators: ``iteratorRemainingCount`` and ``iteratorID``, valid only within one Web Connector
   session (``begin_session`` forgets them; NOTES.md 2.5).
 - Assumed, not verified publicly: a transaction dated on or before the closing date is refused with 3170 ("There
@@ -297,8 +300,7 @@ class QuickBooksSimulator:
         elif names:
             found = [o for n in names if (o := self.named(kind, n or "")) is not None]
         else:
-            status = request.findtext("ActiveStatus") or "ActiveOnly"
-            found = [o for o in self.lists[kind].values() if status == "All" or o.is_active == (status == "ActiveOnly")]
+            found = _filtered(self.lists[kind].values(), request)
         for obj in found:
             answer.append(list_ret(obj))
         missing = [n for n in names if self.named(kind, n or "") is None]
@@ -499,3 +501,23 @@ def _value(node: etree._Element) -> Any:
     if len(node):
         return {child.tag: child.text for child in node if isinstance(child.tag, str)}
     return node.text
+
+
+_MATCHES: dict[str, Callable[[str, str], bool]] = {
+    "StartsWith": str.startswith,
+    "Contains": str.__contains__,
+    "EndsWith": str.endswith,
+}
+
+
+def _filtered(objects: Any, request: etree._Element) -> list[ListObject]:
+    """A list query's filters: ActiveStatus, then NameFilter, then MaxReturned."""
+    status = request.findtext("ActiveStatus") or "ActiveOnly"
+    found = [o for o in objects if status == "All" or o.is_active == (status == "ActiveOnly")]
+    name_filter = request.find("NameFilter")
+    if name_filter is not None:
+        matches = _MATCHES[name_filter.findtext("MatchCriterion") or ""]
+        wanted = (name_filter.findtext("Name") or "").casefold()
+        found = [o for o in found if matches(o.full_name.casefold(), wanted)]
+    limit = request.findtext("MaxReturned")
+    return found[: int(limit)] if limit else found

@@ -13,9 +13,9 @@ from typing import Any
 
 from lxml import etree
 
+from mlconnector.connectors.qbd.naming import MAX_SUFFIX, first_free, suffixed
 from mlconnector.connectors.qbd.qbxml import item as item_builder
 from mlconnector.connectors.qbd.qbxml.guids import same_guid
-from mlconnector.connectors.qbd.qbxml.limits import LIMITS
 from mlconnector.connectors.qbd.qbxml.responses import NO_STATUS, Answer, text_of
 from mlconnector.connectors.qbd.writes import states
 
@@ -276,29 +276,49 @@ def _decide_reconcile(write: WriteView, answer: Answer) -> Decision:
     return Decision(state=states.HELD, reason_code="ambiguous_match", reason=reason)
 
 
-def next_name(base: str, attempt: int) -> str:
-    """The deterministic alternative to a name already in use: ``Base (2)``, ``Base (3)``, … within 41 characters."""
-    suffix = f" ({attempt + 1})"
-    limit = LIMITS["CustomerAddRq/CustomerAdd/Name"]
-    return base[: limit - len(suffix)].rstrip() + suffix
+def _names_in(answers: list[Answer]) -> list[str]:
+    """Every top-level name the namesake queries found. A job's FullName (``Parent:Job``) is unique only under its
+    parent, so it takes no top-level name."""
+    found = []
+    for answer in answers:
+        if answer.status_code not in (0, 500):
+            continue
+        for ret in answer.rets:
+            name = text_of(ret, "FullName") or text_of(ret, "Name")
+            if name and ":" not in name:
+                found.append(name)
+    return found
 
 
-def _renamed(write: WriteView, answers: list[Answer]) -> Decision:
-    """After 3100: adopt our own customer if it holds the name, otherwise try the next name (NOTES.md 2.7)."""
+def _renamed(write: WriteView, answers: list[Answer], claimed: frozenset[str] = frozenset()) -> Decision:
+    """After 3100 (or a name in doubt held by someone else): adopt our own customer if one of the namesakes is it,
+    otherwise add under the lowest ``Base (n)`` that no list holds and no other write of ours is about to use
+    (``claimed``). One query finds every namesake, so this normally costs one round trip; a name taken in between
+    costs another, at most :data:`MAX_RENAMES` times (NOTES.md 2.7)."""
     customers = next((a for a in answers if a.kind == "CustomerQuery"), None)
-    if customers is not None:
-        ours = [ret for ret in customers.rets if _ours(write, ret)]
-        if len(ours) == 1:
-            return _applied(write, ours[0])
-    renames = write.match.get("renames", 0) + 1
-    if renames > MAX_RENAMES:
-        base = write.match.get("base_name")
-        reason = f'No free QuickBooks name found for this customer after {MAX_RENAMES} tries from "{base}"'
+    ours = [ret for ret in customers.rets if _ours(write, ret)] if customers is not None else []
+    if len(ours) == 1:
+        return _applied(write, ours[0])
+    base = write.match.get("base_name") or write.match["name"]
+    if ours:
+        found = ", ".join(_id_of(ret) or "?" for ret in ours)
+        reason = (
+            f'QuickBooks has {len(ours)} customers that are all this buyer ("{base}": {found}): merge them in '
+            "QuickBooks, then retry the document"
+        )
+        return Decision(state=states.HELD, reason_code="ambiguous_match", reason=reason)
+    tries = write.match.get("renames", 0) + 1
+    refused = [*write.match.get("refused", []), write.match["name"]]
+    if tries > MAX_RENAMES:
+        reason = f'QuickBooks refused {MAX_RENAMES} free-looking names for this customer in a row, last "{refused[-1]}"'
         return Decision(state=states.HELD, reason_code="name_in_use", reason=reason)
-    name = next_name(write.match.get("base_name") or write.match["name"], renames)
+    name = first_free(base, [*_names_in(answers), *refused, *claimed])
+    if name is None:
+        reason = f'Every QuickBooks name from "{base}" to "{suffixed(base, MAX_SUFFIX)}" is in use'
+        return Decision(state=states.HELD, reason_code="name_in_use", reason=reason)
     root = etree.fromstring(write.request)
     root.find("CustomerAdd/Name").text = name
-    match = {**write.match, "name": name, "renames": renames}
+    match = {**write.match, "name": name, "renames": tries, "refused": refused}
     return Decision(
         state=states.PENDING, step=states.WRITE, request=etree.tostring(root, encoding="unicode"), match=match
     )
@@ -320,13 +340,14 @@ def _refreshed(write: WriteView, answer: Answer) -> Decision:
     return Decision(state=states.PENDING, request=etree.tostring(root, encoding="unicode"), match=match)
 
 
-def decide(write: WriteView, answers: list[Answer]) -> Decision:
-    """The decision for one write that was sent, given every answer that carried its attempt id."""
+def decide(write: WriteView, answers: list[Answer], *, claimed: frozenset[str] = frozenset()) -> Decision:
+    """The decision for one write that was sent, given every answer that carried its attempt id. ``claimed``: the
+    customer names other writes of ours have sent or will send, which a renamed customer must not take."""
     if not answers:
         reason = "QuickBooks' answer did not include this request"
         return Decision(state=states.IN_DOUBT, step=_doubt_step(write), reason=reason)
     if write.step == states.NAMES:
-        decision = _renamed(write, answers)
+        decision = _renamed(write, answers, claimed)
     elif write.step == states.REFRESH:
         decision = _refreshed(write, answers[0])
     elif write.step == states.RECONCILE:

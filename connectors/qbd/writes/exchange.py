@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -136,10 +136,27 @@ async def receive(
             doubt = Decision(state=states.IN_DOUBT, step=_doubt_step(view), reason="QuickBooks' answer was unreadable")
             decided.append((view, document_key, doubt))
     else:
-        grouped = group_answers(answers)
-        for view, document_key in sent:
-            decided.append((view, document_key, decide(view, grouped.get((view.id, view.attempt), []))))
+        decided = await _decide_all(session, tenant_id, sent, group_answers(answers))
     await record(session, tenant_id, now, decided)
+
+
+async def _decide_all(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    sent: Sequence[tuple[WriteView, str]],
+    grouped: Mapping[tuple[int, int], list[Answer]],
+) -> list[tuple[WriteView, str, Decision]]:
+    """Each write's decision. Customers being renamed share one growing set of names taken by our own writes, so
+    namesakes answered in the same exchange (or still waiting) never all pick the same free ``Base (n)``."""
+    renaming = any(view.step == states.NAMES for view, _ in sent)
+    claimed = await writes.customer_names_in_flight(session, tenant_id) if renaming else set()
+    decided = []
+    for view, document_key in sent:
+        decision = decide(view, grouped.get((view.id, view.attempt), []), claimed=frozenset(claimed))
+        if view.step == states.NAMES and decision.match is not None and decision.match.get("name"):
+            claimed.add(decision.match["name"])
+        decided.append((view, document_key, decision))
+    return decided
 
 
 def _doubt_step(view: WriteView) -> str:

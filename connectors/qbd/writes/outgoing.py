@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from mlconnector.connectors.qbd.naming import namesake_prefix
 from mlconnector.connectors.qbd.qbxml import customer as customer_builder
 from mlconnector.connectors.qbd.qbxml import names as names_builder
 from mlconnector.connectors.qbd.qbxml import txn_query, versions
@@ -71,7 +72,8 @@ def _for_version(element: etree._Element, version: str, needs: str | None = None
 
 def _queries(write: Pending) -> list[etree._Element]:
     if write.step == states.NAMES:
-        built = names_builder.name_queries(write.match["name"])
+        base = write.match.get("base_name") or write.match["name"]
+        built = names_builder.namesake_queries(namesake_prefix(base))
     elif write.step == states.REFRESH:
         built = [customer_builder.customer_query(list_ids=[write.match["list_id"]])]
     elif write.object_type == "Customer":

@@ -142,6 +142,18 @@ async def has_work(session: AsyncSession, tenant_id: uuid.UUID, now: datetime) -
     return (await sql.run(session, _HAS_WORK, {"tenant_id": tenant_id, "now": now})).first() is not None
 
 
+async def customer_names_in_flight(session: AsyncSession, tenant_id: uuid.UUID) -> set[str]:
+    """The Names of every CustomerAdd not yet settled (waiting, sent or in doubt): names our own writes are about
+    to take, which a customer being renamed must leave to them."""
+    statement = select(W.c.match).where(
+        W.c.tenant_id == tenant_id,
+        W.c.object_type == "Customer",
+        W.c.action == "add",
+        W.c.state.in_((states.PENDING, states.SENT, states.IN_DOUBT)),
+    )
+    return {match["name"] for (match,) in (await session.execute(statement)).all() if match and match.get("name")}
+
+
 async def identity_ids(session: AsyncSession, tenant_id: uuid.UUID, keys: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(keys))
     if not wanted:

@@ -7,8 +7,8 @@
 - ``held``: waiting for a person (a missing list item, a deleted record, an unreadable request), with the reason;
 - ``in_doubt``: its session ended while it was ``sent``; the next session first asks QuickBooks whether it exists.
 
-The step says what goes out next for a write: the write itself, a reconciliation query, the four name queries
-after a 3100, or a re-read after a stale EditSequence (3200).
+The step says what goes out next for a write: the write itself, a reconciliation query, the four namesake queries
+(every name starting with the customer's) after a 3100, or a re-read after a stale EditSequence (3200).
 """
 
 from __future__ import annotations
