@@ -55,7 +55,8 @@ class Connection(QbdBase):
     username: Mapped[str] = mapped_column(String(63), unique=True)
     """The .qwc ``UserName``; how ``authenticate`` finds the tenant."""
     password_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
-    """argon2id; ``None`` until ``mlc qbwc password`` sets one."""
+    """``sha256$<hex digest>`` of the generated password (argon2id before; upgraded at the next login); ``None``
+    until ``mlc qbwc password`` sets one."""
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     file_id: Mapped[str] = mapped_column(String(38))
     """The .qwc ``FileID`` GUID the Web Connector stamps into the company file."""

@@ -155,10 +155,35 @@ async def test_repeated_wrong_passwords_lock_the_user_name_for_a_while(make_sett
         assert status == "" and ticket
         async with harness.database.session(merchant.tenant_id) as session:
             connection = (await session.execute(select(Connection))).scalar_one()
-        assert connection.password_hash.startswith("$argon2id$") and merchant.password not in connection.password_hash
+        assert connection.password_hash.startswith("sha256$") and merchant.password not in connection.password_hash
         assert connection.failed_logins == 0
         dumped = repr([getattr(connection, c.key) for c in Connection.__table__.columns])
         assert planted not in dumped and merchant.password not in dumped
+
+
+async def test_a_password_stored_before_the_digest_scheme_still_works_and_is_upgraded(make_settings, qbd_url) -> None:
+    """Web Connectors set up when passwords were stored as argon2id keep working; the hash becomes the digest."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import update
+
+    async with running(make_settings, qbd_url) as harness:
+        merchant = await make_merchant(harness.database)
+        legacy = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(merchant.password)
+        async with harness.database.session(merchant.tenant_id) as session:
+            await session.execute(update(Connection).values(password_hash=legacy))
+        await queue(harness.database, merchant.tenant_id, customer_document(1))
+        raw = RawSoapTransport(harness.client, ENDPOINT)
+        assert (await raw.call("authenticate", strUserName=merchant.username, strPassword="wrong"))[1] == "nvu"
+        async with harness.database.session(merchant.tenant_id) as session:
+            assert (await session.execute(select(Connection.password_hash))).scalar_one() == legacy
+        ticket, status = await raw.call("authenticate", strUserName=merchant.username, strPassword=merchant.password)
+        assert status == "" and ticket
+        async with harness.database.session(merchant.tenant_id) as session:
+            upgraded = (await session.execute(select(Connection.password_hash))).scalar_one()
+        assert upgraded.startswith("sha256$") and merchant.password not in upgraded
+        await raw.call("closeConnection", ticket=ticket)
+        again = await raw.call("authenticate", strUserName=merchant.username, strPassword=merchant.password)
+        assert again[0] and again[1] != "nvu"
 
 
 async def test_progress_is_honest_and_dependents_go_in_a_later_exchange(make_settings, qbd_url) -> None:

@@ -1,17 +1,20 @@
-"""The Web Connector password: generated, shown once, stored as an argon2id hash, checked in constant time.
+"""The Web Connector password: generated, shown once, stored as a SHA-256 digest, checked in constant time.
 
 The password is typed into the Web Connector by the merchant and never appears in the .qwc (NOTES.md 1.3). We
-generate it with 192 random bits, so the hash parameters are OWASP's minimum for argon2id (19 MiB, 2 passes): its
-job is to keep a stolen table useless, which 192 bits of entropy already guarantee; a slower hash would only cost
-every authenticate call. Repeated failures lock the user name for a growing time, recorded in the database so
-every worker sees it.
+generate it with 192 random bits, so it is a token, not a human password: like the dashboard's API tokens it is
+stored as its SHA-256 digest. A slow password hash (argon2id) protects guessable passwords; against 2^192
+possibilities it adds nothing, and it cost every authenticate call tens of milliseconds of CPU — with many Web
+Connectors starting their update at the same minute, seconds of queueing. Hashes written before this change are
+argon2id and still verify; they are replaced by the digest at the next successful login. Repeated failures lock the
+user name for a growing time, recorded in the database so every worker sees it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
-from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -21,8 +24,12 @@ FREE_ATTEMPTS = 5
 """Failures allowed before the user name is locked."""
 FIRST_LOCK_SECONDS = 30
 LONGEST_LOCK_SECONDS = 3600
+SCHEME = "sha256$"
+LEGACY_PREFIX = "$argon2"
 
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_legacy = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_DECOY = SCHEME + "0" * 64
+"""Compared against when the user is unknown or has no password: the same work as a wrong password."""
 
 
 def new_password() -> str:
@@ -30,20 +37,22 @@ def new_password() -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return SCHEME + hashlib.sha256(password.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@cache
-def _decoy() -> str:
-    return _hasher.hash(secrets.token_urlsafe(PASSWORD_BYTES))
+def is_legacy(stored: str | None) -> bool:
+    """A hash from before the digest scheme (argon2id): slow to check, replaced at the next successful login."""
+    return bool(stored) and stored.startswith(LEGACY_PREFIX)
 
 
 def verify(stored: str | None, password: str) -> bool:
     """Constant-time check; an unknown user or unset password costs the same as a wrong one."""
-    try:
-        return _hasher.verify(stored or _decoy(), password) and stored is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    if is_legacy(stored):
+        try:
+            return _legacy.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+    return hmac.compare_digest(hash_password(password), stored or _DECOY) and stored is not None
 
 
 def locked_until(failures: int, now: datetime) -> datetime | None:

@@ -103,7 +103,10 @@ class WebConnectorService:
         now = self.clock()
         locked = login is not None and login.locked_until is not None and login.locked_until > now
         stored = login.password_hash if login is not None and not locked else None
-        valid = await asyncio.to_thread(credentials.verify, stored, strPassword)
+        if credentials.is_legacy(stored):  # argon2id: too slow for the event loop
+            valid = await asyncio.to_thread(credentials.verify, stored, strPassword)
+        else:
+            valid = credentials.verify(stored, strPassword)
         if login is None:
             return ["", "nvu"]
         async with self.database.session(login.tenant_id) as session:
@@ -125,6 +128,9 @@ class WebConnectorService:
                 return ["", "nvu"]
             if login.failed_logins:
                 await sessions.record_failure(session, login.tenant_id, 0, None)
+            if credentials.is_legacy(login.password_hash):  # upgraded once, now that we know the password
+                hashed = credentials.hash_password(strPassword)
+                await sessions.update_connection(session, login.tenant_id, password_hash=hashed)
             return await self._start(session, login.tenant_id, now)
 
     async def _start(self, session: Any, tenant_id: uuid.UUID, now: datetime) -> list[str]:
