@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.platform.db import tenancy
+from mlconnector.platform.db.base import new_id
 from mlconnector.platform.db.types import utcnow
 from mlconnector.platform.documents import CreditMemo, Document, Payment, decode_document, encode_document
 from mlconnector.platform.sync.models import DocumentRow
@@ -82,57 +83,84 @@ async def upsert_documents(
 ) -> list[Accepted]:
     """Insert new documents and update changed ones (back to ``pending``, next revision); identical ones are left
     alone. Returns the documents that need posting."""
+    return [accepted for _, accepted in await upsert_record_documents(session, source, [(record_key, documents)])]
+
+
+async def upsert_record_documents(
+    session: AsyncSession, source: str, produced: Sequence[tuple[str, Sequence[Document]]]
+) -> list[tuple[str, Accepted]]:
+    """:func:`upsert_documents` for the documents of many records (record key, its documents), in their order:
+    one read of what exists and one flush for a whole page of records. A document produced twice in the batch (a
+    buyer's customer from two orders) is handled as if the records had come one after the other. Returns each
+    accepted document with the key of the record that produced it."""
     tenant_id = tenancy.require_tenant(session.sync_session)
-    keys = [document.key for document in documents]
-    existing = {
-        row.key: row
-        for row in (
-            await session.execute(
-                select(DocumentRow).where(DocumentRow.tenant_id == tenant_id, DocumentRow.key.in_(keys))
-            )
-        ).scalars()
-    }
-    accepted: list[Accepted] = []
+    keys = sorted({document.key for _, documents in produced for document in documents})
+    existing: dict[str, DocumentRow] = {}
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        statement = select(DocumentRow).where(DocumentRow.tenant_id == tenant_id, DocumentRow.key.in_(chunk))
+        existing |= {row.key: row for row in (await session.execute(statement)).scalars()}
+    accepted: list[tuple[str, Accepted]] = []
     now = utcnow()
-    for document in documents:
-        fields = _fields(document)
-        row = existing.get(document.key)
-        if row is None:
-            row = DocumentRow(
-                tenant_id=tenant_id,
-                key=document.key,
-                source=source,
-                record_key=record_key,
-                revision=1,
-                state=PENDING,
-                external_ids={},
-                sink_totals={},
-                created_at=now,
-                updated_at=now,
-                **fields,
-            )
-            session.add(row)
-            await session.flush()
-        elif row.content_hash != fields["content_hash"]:
-            row.revision += 1
-            row.updated_at = now
-            for name, value in fields.items():
-                setattr(row, name, value)
-            if row.state == POSTED and row.type != "customer":
-                row.state, row.hold_code, row.hold_subject = HELD, "changed_after_posting", None
-                row.hold_reason = (
-                    f"{row.type.replace('_', ' ').capitalize()} {row.number or row.key} changed in the store after it "
-                    "was posted. The books keep the posted version: adjust it in QuickBooks if needed, then skip this."
-                )
-                accepted.append(Accepted(row.id, row.key, row.revision, row.number, row.order_number, queue=False))
-                continue
-            if row.state != SKIPPED:
-                row.state = PENDING
-                row.hold_code = row.hold_reason = row.hold_subject = None
-        else:
-            continue
-        accepted.append(Accepted(row.id, row.key, row.revision, row.number, row.order_number))
+    for record_key, documents in produced:
+        for document in documents:
+            found = _accept(session, tenant_id, source, record_key, document, existing.get(document.key), now)
+            if found is not None:
+                existing[document.key] = found[0]
+                accepted.append((record_key, found[1]))
+    await session.flush()
     return accepted
+
+
+_KEYS_PER_QUERY = 500
+"""Keys per ``IN (…)`` list: well under SQLite's and asyncpg's parameter limits."""
+
+
+def _accept(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    source: str,
+    record_key: str,
+    document: Document,
+    row: DocumentRow | None,
+    now: Any,
+) -> tuple[DocumentRow, Accepted] | None:
+    """Insert or update one document's row (the session flushes later); what to post, or ``None`` if unchanged."""
+    fields = _fields(document)
+    if row is None:
+        row = DocumentRow(
+            id=new_id(),
+            tenant_id=tenant_id,
+            key=document.key,
+            source=source,
+            record_key=record_key,
+            revision=1,
+            state=PENDING,
+            external_ids={},
+            sink_totals={},
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        session.add(row)
+    elif row.content_hash != fields["content_hash"]:
+        row.revision += 1
+        row.updated_at = now
+        for name, value in fields.items():
+            setattr(row, name, value)
+        if row.state == POSTED and row.type != "customer":
+            row.state, row.hold_code, row.hold_subject = HELD, "changed_after_posting", None
+            row.hold_reason = (
+                f"{row.type.replace('_', ' ').capitalize()} {row.number or row.key} changed in the store after it "
+                "was posted. The books keep the posted version: adjust it in QuickBooks if needed, then skip this."
+            )
+            return row, Accepted(row.id, row.key, row.revision, row.number, row.order_number, queue=False)
+        if row.state != SKIPPED:
+            row.state = PENDING
+            row.hold_code = row.hold_reason = row.hold_subject = None
+    else:
+        return None
+    return row, Accepted(row.id, row.key, row.revision, row.number, row.order_number)
 
 
 async def hold_unreadable(session: AsyncSession, source: str, record_key: str, reason: str) -> Accepted:

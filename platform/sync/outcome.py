@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +20,26 @@ POST_JOB = "sync.post"
 async def queue_post(session: AsyncSession, row: DocumentRow, *, force: bool = False, after: str | None = None) -> None:
     """Queue the posting job for this revision of the document, once per revision (the dedup key names it) —
     or once more when a person forces it, or when the document it waited ``after`` is posted."""
+    await queue_revision(session, row.tenant_id, row.id, row.revision, force=force, after=after)
+
+
+async def queue_revision(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    document_id: uuid.UUID,
+    revision: int,
+    *,
+    force: bool = False,
+    after: str | None = None,
+) -> None:
+    """:func:`queue_post` by id and revision, for a caller that has no row loaded (a page of records just read)."""
     suffix = f":force:{utcnow().timestamp()}" if force else (f":after:{after}" if after else "")
     await enqueue(
         session,
         POST_JOB,
-        payload={"document_id": str(row.id), "revision": row.revision, "force": force},
-        tenant_id=row.tenant_id,
-        dedup_key=f"post:{row.id}:{row.revision}{suffix}",
+        payload={"document_id": str(document_id), "revision": revision, "force": force},
+        tenant_id=tenant_id,
+        dedup_key=f"post:{document_id}:{revision}{suffix}",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Sequence
@@ -62,14 +63,18 @@ async def save_records(session: AsyncSession, source_name: str, records: Sequenc
     }
     now = utcnow()
     unchanged_ids: list[uuid.UUID] = []
+    digests = {identity: content_hash(record) for identity, record in latest.items()}
+    fresh = [identity for identity in latest if identity not in existing]
+    inserted = await _insert_new(session, tenant_id, source_name, [(latest[i], digests[i]) for i in fresh])
+    raced = [identity for identity in fresh if identity not in inserted]
+    if raced:  # another transaction stored them a moment ago (a duplicate webhook): compare with those
+        existing |= await _existing(session, tenant_id, source_name, raced)
     for identity, record in latest.items():
-        digest = content_hash(record)
-        found = existing.get(identity)
-        if found is None and await _insert_new(session, tenant_id, source_name, record, digest):
+        digest = digests[identity]
+        if identity in inserted:
             summary.new.append(record.key)
             continue
-        if found is None:  # another transaction stored it a moment ago (a duplicate webhook): compare with that
-            found = (await _existing(session, tenant_id, source_name, [identity]))[identity]
+        found = existing[identity]
         if found.content_hash != digest:
             await session.execute(
                 update(SourceRecordRow)
@@ -112,17 +117,28 @@ async def _existing(
 
 
 async def _insert_new(
-    session: AsyncSession, tenant_id: uuid.UUID, source_name: str, record: SourceRecord, digest: str
-) -> bool:
-    """Insert unless the same record was stored concurrently (then ``False``: the caller compares with it)."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(SourceRecordRow)
-        .values(**_new_row(tenant_id, source_name, record, digest))
+    session: AsyncSession, tenant_id: uuid.UUID, source_name: str, records: Sequence[tuple[SourceRecord, str]]
+) -> set[tuple[str, str]]:
+    """Insert the records in one statement, skipping any the same moment stored concurrently; the (stream, key)
+    pairs this call inserted (the caller compares the others with what is stored)."""
+    if not records:
+        return set()
+    connection = await session.connection()
+    rows = [_new_row(tenant_id, source_name, record, digest) for record, digest in records]
+    result = await connection.execute(_record_insert(session.bind.dialect.name), rows)
+    return {(row.stream, row.key) for row in result.all()}
+
+
+@functools.cache
+def _record_insert(dialect: str) -> Any:
+    """Built once per dialect; run as an executemany, which SQLAlchemy sends as multi-row INSERTs."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = SourceRecordRow.__table__
+    return (
+        insert(table)
         .on_conflict_do_nothing(index_elements=["tenant_id", "source", "stream", "key"])
-        .returning(SourceRecordRow.id)
+        .returning(table.c.stream, table.c.key)
     )
-    return (await session.execute(statement)).scalar_one_or_none() is not None
 
 
 def _new_row(tenant_id: uuid.UUID, source_name: str, record: SourceRecord, digest: str) -> dict[str, Any]:
