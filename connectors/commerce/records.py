@@ -16,6 +16,8 @@ Keys include the store, because ``increment_id`` is unique per store only (NOTES
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,11 +41,24 @@ def store_context(store_config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def record_key(stream: str, entity: Mapping[str, Any]) -> str:
+    """The stored record's key. An entity the store sent without its number (or id) still gets a stable key — from
+    its database id, or else its content — so it is stored and held with the reason instead of failing its page."""
     if stream in (ORDER, INVOICE, CREDIT_MEMO):
-        return f"{stream}:{entity.get('store_id')}:{entity['increment_id']}"
+        return f"{stream}:{entity.get('store_id')}:{_number(entity, 'increment_id')}"
     if stream == CUSTOMER:
-        return f"customer:{entity.get('website_id')}:{entity['id']}"
-    return f"product:{entity['id']}"
+        return f"customer:{entity.get('website_id')}:{_number(entity, 'id')}"
+    return f"product:{_number(entity, 'id')}"
+
+
+def _number(entity: Mapping[str, Any], field: str) -> str:
+    value = entity.get(field)
+    if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+        return str(value)
+    fallback = entity.get("entity_id", entity.get("id"))
+    if isinstance(fallback, str | int) and not isinstance(fallback, bool) and str(fallback).strip():
+        return f"#{fallback}"
+    digest = hashlib.sha256(json.dumps(entity, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"#unknown-{digest}"
 
 
 def entity_id(stream: str, entity: Mapping[str, Any]) -> int:
@@ -54,10 +69,14 @@ def entity_id(stream: str, entity: Mapping[str, Any]) -> int:
 
 def make_record(stream: str, entity: Mapping[str, Any], **context: Any) -> SourceRecord:
     payload: dict[str, Any] = {stream: dict(entity), **context}
+    try:
+        source_id = str(entity_id(stream, entity))
+    except (KeyError, TypeError, ValueError):  # kept, and held at normalisation with the reason
+        source_id = ""
     return SourceRecord(
         stream=stream,
         key=record_key(stream, entity),
-        source_id=str(entity_id(stream, entity)),
+        source_id=source_id,
         updated_at=parse_utc(entity.get("updated_at")),
         payload=payload,
     )

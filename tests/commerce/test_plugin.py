@@ -277,3 +277,29 @@ async def test_a_sandbox_store_serves_no_tenant_it_cannot_prove_is_a_sandbox() -
         await plugin.count(config, "order", None)
     assert [p.field for p in plugin.validate(config, sandbox=False)] == ["base_url"]
     assert plugin.validate(config, sandbox=True) == ()
+
+
+async def test_an_order_without_its_number_is_held_and_the_rest_of_its_page_is_stored(database) -> None:
+    """A broken extension blanks ``increment_id`` on one order: that order is held with the reason, the others in
+    the same page go on (before, the whole page failed and the read stopped there)."""
+    from mlc_testing.tenants import make_tenant
+    from sqlalchemy import select
+
+    from mlconnector.connectors.commerce.cursor import backfill_from
+    from mlconnector.platform.plugins import ingest
+    from mlconnector.platform.sync.models import DocumentRow
+
+    fake = FakeCommerce()
+    fake.catalog.generate(6, seed=4, invoice_share=0.0)
+    broken_id = sorted(fake.catalog.orders)[2]
+    fake.catalog.orders[broken_id].fields["increment_id"] = None  # as an extension that blanks it would send
+    plugin = wired_plugin(fake)
+    tenant = await make_tenant(database)
+    config = oauth_config(fake.add_integration())
+    report = await ingest(database, plugin, tenant, "order", config=config, start_cursor=backfill_from(None))
+    assert report.records == 6
+    async with database.session(tenant) as session:
+        rows = {row.key: row for row in (await session.execute(select(DocumentRow))).scalars()}
+    held = rows.pop(f"record:order:1:#{broken_id}")
+    assert held.state == "held" and "no increment_id" in held.hold_reason
+    assert sum(1 for key in rows if key.startswith("order:")) == 5
