@@ -33,7 +33,7 @@ from mlconnector.platform.plugins.base import (
 )
 from mlconnector.platform.plugins.config import ConfigProblem, public_view, secret_fields, validate_config
 from mlconnector.platform.plugins.context import PluginContext, SandboxContext, SinkContext, SourceContext
-from mlconnector.platform.plugins.plan import Hold, Operation, Outcome, Plan
+from mlconnector.platform.plugins.plan import Exchange, Hold, Operation, Outcome, Plan
 from mlconnector.platform.plugins.records import SourceBatch, SourceRecord
 from mlconnector.platform.redaction import Secret
 from mlconnector.platform.settings import Settings
@@ -58,6 +58,7 @@ __all__ = [
     "ClientFile",
     "ConfigProblem",
     "Database",
+    "Exchange",
     "Hold",
     "IngestReport",
     "JSONDocument",

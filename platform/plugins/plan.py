@@ -42,6 +42,16 @@ class Plan(msgspec.Struct, frozen=True, kw_only=True):
         return bool(self.holds)
 
 
+class Exchange(msgspec.Struct, frozen=True, kw_only=True):
+    """One request the outside system received for a document, exactly as sent, and its raw answer (added in 1.4)."""
+
+    subject: str
+    """The operation it carried out (its :class:`Operation` key)."""
+    request: str
+    response: str | None = None
+    """``None`` when no answer came back (the outcome says what was concluded instead)."""
+
+
 class Outcome(msgspec.Struct, frozen=True, kw_only=True):
     """``posted`` (done, with the outside ids), ``deferred`` (queued for the outside system to collect),
     ``held`` (see ``holds``) or ``failed`` (``error`` says why)."""
@@ -53,3 +63,5 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
     totals: dict[str, str] = {}
     """Totals as the outside system computed them (``total``, ``subtotal``, ``tax``… as decimal strings), so the
     engine can reconcile them with the document and report variances."""
+    exchanges: tuple[Exchange, ...] = ()
+    """What was sent and what came back, kept in the document's audit trail with the outcome (added in 1.4)."""

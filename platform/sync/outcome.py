@@ -53,8 +53,18 @@ def _variance(row: DocumentRow, totals: dict[str, str]) -> str | None:
     return None if difference == 0 else f"{difference:+.2f}"
 
 
+def _exchanged(outcome: Outcome) -> dict[str, str | None]:
+    """The requests and the raw answers behind an outcome, for its audit step (each headed by what it carried out)."""
+    if not outcome.exchanges:
+        return {}
+    requests = "\n".join(f"<!-- {e.subject} -->\n{e.request}" for e in outcome.exchanges)
+    answers = [f"<!-- {e.subject} -->\n{e.response}" for e in outcome.exchanges if e.response]
+    return {"request": requests, "response": "\n".join(answers) or None}
+
+
 async def apply_outcome(session: AsyncSession, row: DocumentRow, outcome: Outcome, *, actor: str = "system") -> None:
     audit = {"document_key": row.key, "number": row.number, "order_number": row.order_number, "actor": actor}
+    audit |= _exchanged(outcome)
     variance = _variance(row, dict(outcome.totals)) if outcome.status == "posted" else None
     if variance is not None:
         reason = (

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from mlconnector.platform.documents import CreditMemo, Invoice, Party
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.jobs.runtime import JobRuntime
-from mlconnector.platform.plugins import Outcome, SourceRecord, ingest, report_outcome, report_outcomes
+from mlconnector.platform.plugins import Exchange, Outcome, SourceRecord, ingest, report_outcome, report_outcomes
 from mlconnector.platform.plugins.plan import Hold
 from mlconnector.platform.sync import actions
 from mlconnector.platform.sync.audit import search_audit
@@ -101,7 +101,11 @@ async def test_one_answer_settles_many_documents_with_one_wake_up(engine, databa
             session,
             sink="testdeferred",
             outcomes={
-                "order:1:1": Outcome(status="posted", external_ids={"txn": "T-1"}),
+                "order:1:1": Outcome(
+                    status="posted",
+                    external_ids={"txn": "T-1"},
+                    exchanges=(Exchange(subject="txn", request="<Add>1</Add>", response="<AddRs>T-1</AddRs>"),),
+                ),
                 "order:1:3": Outcome(status="posted", external_ids={"txn": "T-3"}),
                 "order:1:5": Outcome(status="failed", error="QuickBooks rejected it"),
             },

@@ -14,6 +14,7 @@ from mlc_testing.storefront import LONG_INVOICE, UNKNOWN_SKU, VENDOR_NAME, build
 
 from mlconnector.connectors.commerce.fake import FakeCommerce
 from mlconnector.platform.documents import decode_document
+from mlconnector.platform.sync.audit import search_audit
 from mlconnector.platform.sync.variance import daily_variance
 
 pytestmark = pytest.mark.slow
@@ -38,11 +39,21 @@ async def test_every_storefront_document_reaches_the_books_once(make_settings, d
         [held_row] = [d for d in documents.values() if d.number in scenario.held_invoices and d.type == "invoice"]
         async with books.database.session(books.tenant_id) as session:
             variance = await daily_variance(session, held_row.document_date)
+            first_invoice = next(
+                d for d in documents.values() if d.type == "invoice" and d.number == scenario.captured_invoices[0]
+            )
+            trail = await search_audit(session, document_key=first_invoice.key)
 
     invoices = {d.number: d for d in documents.values() if d.type == "invoice"}
     memos = {d.number: d for d in documents.values() if d.type == "credit_memo"}
     in_books = _by_ref(simulator, "Invoice")
     payments = simulator.of_kind("ReceivePayment")
+
+    # The audit trail keeps, with the posting, the exact qbXML QuickBooks received and its raw answer.
+    [posted_step] = [step for step in trail if step.action == "posted"]
+    txn_id = next(v for k, v in first_invoice.external_ids.items() if k.startswith("invoice:"))
+    assert "<InvoiceAddRq" in posted_step.request and "<InvoiceAddRs" in posted_step.response
+    assert f"<TxnID>{txn_id}</TxnID>" in posted_step.response
 
     for number in scenario.captured_invoices:
         row = invoices[number]

@@ -23,7 +23,7 @@ from mlconnector.connectors.qbd.writes import repository as writes
 from mlconnector.connectors.qbd.writes import states
 from mlconnector.connectors.qbd.writes.decide import Decision, WriteView, decide, rejected_message_set
 from mlconnector.connectors.qbd.writes.outgoing import CannotSend, Pending, elements_for
-from mlconnector.platform.plugins import Hold, Outcome, release_holds, report_outcomes
+from mlconnector.platform.plugins import Exchange, Hold, Outcome, release_holds, report_outcomes
 
 SINK = "qbd"
 
@@ -223,18 +223,23 @@ def outcome_of(rows: list) -> Outcome | None:
     if any(row.state not in states.TERMINAL for row in rows):
         return None
     ids = {row.operation_key: row.result_id for row in rows if row.result_id}
+    sent = tuple(
+        Exchange(subject=row.operation_key, request=row.sent_request, response=row.response)
+        for row in rows
+        if row.sent_request
+    )
     failed = [row for row in rows if row.state == states.FAILED]
     if failed:
         error = "; ".join(row.reason or f"QuickBooks rejected {row.operation_key}" for row in failed)
-        return Outcome(status="failed", external_ids=ids, error=error)
+        return Outcome(status="failed", external_ids=ids, error=error, exchanges=sent)
     held = [row for row in rows if row.state == states.HELD]
     if held:
         holds = tuple(
             Hold(code=row.reason_code or "held", reason=row.reason or "Needs attention", subject=row.operation_key)
             for row in held
         )
-        return Outcome(status="held", external_ids=ids, holds=holds, totals=document_totals(rows))
-    return Outcome(status="posted", external_ids=ids, totals=document_totals(rows))
+        return Outcome(status="held", external_ids=ids, holds=holds, totals=document_totals(rows), exchanges=sent)
+    return Outcome(status="posted", external_ids=ids, totals=document_totals(rows), exchanges=sent)
 
 
 async def report_finished(session: AsyncSession, tenant_id: uuid.UUID, document_keys: set[str]) -> None:

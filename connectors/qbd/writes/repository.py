@@ -387,6 +387,7 @@ _DOCUMENT_WRITES = select(
     W.c.reason,
     W.c.response,
     W.c.notes,
+    W.c.sent_request,
 ).where(W.c.tenant_id == _TENANT, W.c.document_key.in_(bindparam("keys", expanding=True)))
 
 
