@@ -26,7 +26,7 @@ from mlconnector.platform.http.metrics import metrics
 from mlconnector.platform.http.request_context import request_context_middleware
 from mlconnector.platform.jobs.registry import registry
 from mlconnector.platform.plugins.discovery import PluginSet
-from mlconnector.platform.sandbox.api import SandboxController
+from mlconnector.platform.sandbox.api import SandboxController, SandboxTenantController
 from mlconnector.platform.settings import Settings
 from mlconnector.platform.sync import handlers as _engine_handlers  # noqa: F401  (engine jobs and gauges)
 from mlconnector.platform.sync.api import ROUTES as SYNC_ROUTES
@@ -79,7 +79,7 @@ class ApplicationCore(InitPlugin):
     def _configure_routes(self, app_config: AppConfig) -> None:
         app_config.route_handlers.append(HealthController)
         app_config.route_handlers.extend(SYNC_ROUTES)  # guarded like the accounts API (tenants/auth)
-        app_config.route_handlers.append(SandboxController)
+        app_config.route_handlers.extend([SandboxController, SandboxTenantController])
         if self.settings.metrics.enabled:
             app_config.route_handlers.append(metrics)
         for plugin in self.plugins:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import Uuid, and_, case, column, func, or_, select, table, update
+from sqlalchemy import delete as sa_delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -121,6 +122,20 @@ async def bury(session: AsyncSession, job_id: uuid.UUID, error: str) -> None:
         .where(Job.id == job_id)
         .values(state=DEAD, lease_until=None, finished_at=now, updated_at=now, last_error=error)
     )
+
+
+async def delete(session: AsyncSession, job_id: uuid.UUID) -> None:
+    """Forget a job whose organisation no longer exists (nothing left to run it for, nobody to show it to)."""
+    await session.execute(sa_delete(Job).where(Job.id == job_id))
+
+
+async def tenant_exists(session: AsyncSession, tenant_id: uuid.UUID) -> bool:
+    """Whether the organisation is still there (jobs name it without a foreign key)."""
+    return (await session.execute(select(_TENANTS.c.id).where(_TENANTS.c.id == tenant_id))).first() is not None
+
+
+_TENANTS = table("tenants", column("id", Uuid))
+"""The tenants table as the job system needs it (the core's jobs do not depend on the tenants package)."""
 
 
 async def revive(session: AsyncSession, job_id: uuid.UUID) -> bool:

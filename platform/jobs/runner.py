@@ -57,7 +57,8 @@ async def _heartbeat(database: Database, job_id: uuid.UUID, lease: timedelta) ->
 
 
 async def run_job(database: Database, registry: JobRegistry, job_id: uuid.UUID, policy: RunPolicy) -> str:
-    """Run job ``job_id`` if it is ours to run. Returns what happened: skipped, done, retry, dead."""
+    """Run job ``job_id`` if it is ours to run. Returns what happened: skipped, done, retry, dead, dropped (its
+    organisation was deleted while it waited or ran)."""
     async with database.system_session() as session:
         claimed = await repository.claim(session, job_id, policy.lease)
     if claimed is None:
@@ -101,6 +102,11 @@ async def _execute(database: Database, registry: JobRegistry, claimed: repositor
             await repository.bury(session, claimed.id, describe(error))
         return "dead"
     except Exception as error:
+        if claimed.tenant_id is not None and not await _tenant_exists(database, claimed.tenant_id):
+            log.info("job dropped: its organisation was deleted", error=describe(error))
+            async with database.system_session() as session:
+                await repository.delete(session, claimed.id)
+            return "dropped"
         if claimed.attempts >= max_attempts:
             log.error("job failed and has no attempts left", error=describe(error), attempts=claimed.attempts)
             async with database.system_session() as session:
@@ -111,6 +117,12 @@ async def _execute(database: Database, registry: JobRegistry, claimed: repositor
         )
         log.warning("job failed; will retry", error=describe(error), attempt=claimed.attempts, retry_ms=backoff_ms)
         return await _later(database, claimed, backoff_ms / 1000, describe(error), count_attempt=True)
+
+
+async def _tenant_exists(database: Database, tenant_id: uuid.UUID) -> bool:
+    """Asked only after a failure: a deleted organisation's (a sandbox's) last jobs fail on their missing rows."""
+    async with database.system_session() as session:
+        return await repository.tenant_exists(session, tenant_id)
 
 
 async def _later(

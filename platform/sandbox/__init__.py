@@ -6,5 +6,6 @@ connectors through the ``sandbox`` plugin hook, so the core never names a connec
 """
 
 from mlconnector.platform.sandbox.create import SandboxCreated, SandboxUnavailable, create_sandbox
+from mlconnector.platform.sandbox.delete import NOT_A_SANDBOX, delete_sandbox
 
-__all__ = ["SandboxCreated", "SandboxUnavailable", "create_sandbox"]
+__all__ = ["NOT_A_SANDBOX", "SandboxCreated", "SandboxUnavailable", "create_sandbox", "delete_sandbox"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from mlc_testing.jobs import job_row, wait_for_state
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from mlconnector.platform.db.types import utcnow
 from mlconnector.platform.jobs import PermanentJobError, RetryJob, enqueue, queue, repository
@@ -112,6 +112,26 @@ async def test_exhausted_attempts_become_a_dead_letter_that_can_be_revived(runti
     queue.dispatch(job_id)
     await wait_for_state(database, job_id, "done")
     assert await _tenants(database, "doomed") == 1
+
+
+async def test_a_deleted_organisations_failing_job_is_dropped_not_retried(runtime, database) -> None:
+    """A sandbox deleted while its job waited: the job fails on the missing rows and is forgotten, not retried."""
+    from mlc_testing.tenants import make_tenant
+
+    tenant = await make_tenant(database)
+    async with database.system_session() as session:
+        await session.execute(delete(Tenant).where(Tenant.id == tenant))
+        job_id = await enqueue(
+            session, "test.make_tenant", tenant_id=tenant, payload={"slug": "orphan", "fail_until_attempt": 99}
+        )
+    for _ in range(100):
+        async with database.system_session() as session:
+            if (await session.execute(select(Job.id).where(Job.id == job_id))).first() is None:
+                break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the job is still there: {(await job_row(database, job_id)).state}")
+    assert await _tenants(database, "orphan") == 0
 
 
 async def test_permanent_errors_are_kept_with_their_reason(runtime, database) -> None:

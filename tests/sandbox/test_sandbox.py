@@ -186,3 +186,41 @@ async def _store_unchecked(database: Database, tenant_id: uuid.UUID, config: dic
         await connections.insert(session, tenant_id, connection_id, kind="source", plugin="commerce", config=config)
         sealed = await seal_secret(session, keyring, connection_id, "access_token", token)
         await connections.put_secret(session, tenant_id, connection_id, "access_token", sealed)
+
+
+async def test_an_owner_deletes_the_sandbox_and_nothing_real_is_touched(make_settings, app_database, mailbox) -> None:
+    from mlconnector.platform.jobs.models import Job, Schedule
+    from mlconnector.platform.sandbox import NOT_A_SANDBOX
+
+    async with running_sandbox(make_settings, app_database.url, mailbox) as sandbox:
+        client = sandbox.client
+        await sandbox.idle()
+        real = await _real_tenant(sandbox)
+        dashboard = await client.get(f"/t/{sandbox.tenant_id}/")
+        assert "Delete this sandbox" in dashboard.text
+        assert "Delete this sandbox" not in (await client.get(f"/t/{real}/")).text
+        token = (await csrf(client))["x-csrf-token"]
+
+        refused = await client.delete(f"/api/tenants/{real}/sandbox", headers={"x-csrf-token": token})
+        assert refused.status_code == 403 and NOT_A_SANDBOX in refused.text
+        assert (await client.get(f"/t/{real}/")).status_code == 200  # the real organisation is still there
+
+        pressed = await client.post(
+            f"/t/{sandbox.tenant_id}/sandbox/delete", data={"_csrf_token": token}, follow_redirects=False
+        )
+        assert pressed.status_code == 303 and pressed.headers["location"] == "/"
+        assert (await client.get(f"/t/{sandbox.tenant_id}/")).status_code == 404
+        assert all(t["id"] != str(sandbox.tenant_id) for t in (await client.get("/api/me")).json()["tenants"])
+        await sandbox.idle()  # jobs that were running when it went end quietly, and nothing schedules more
+        async with sandbox.database.system_session() as session:
+            waiting = select(Job).where(Job.tenant_id == sandbox.tenant_id, Job.state.in_(("queued", "running")))
+            left = [
+                (await session.execute(waiting)).first(),
+                (await session.execute(select(Schedule).where(Schedule.tenant_id == sandbox.tenant_id))).first(),
+                (
+                    await session.execute(select(SandboxBooks).where(SandboxBooks.tenant_id == sandbox.tenant_id))
+                ).first(),
+            ]
+        assert left == [None, None, None]
+        gone = await client.delete(f"/api/tenants/{sandbox.tenant_id}/sandbox", headers={"x-csrf-token": token})
+        assert gone.status_code == 404

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import structlog
 from mlc_testing.jobs import wait_for_state
+from mlc_testing.tenants import make_tenant
 from sqlalchemy import text
 
 from mlconnector.platform.db import tenancy
@@ -72,9 +73,9 @@ async def _nothing_bound(database: Database) -> None:
 @pytest.mark.parametrize("kind", ["t.ok", "t.fails", "t.permanent", "t.waits", "t.unknown"])
 async def test_a_job_runs_as_its_tenant_and_leaves_none_bound(app_database, kind) -> None:
     database = Database(app_database.url, pool_size=1)
-    tenant = uuid.uuid4()
     SEEN.clear()
     try:
+        tenant = await make_tenant(database)  # a real one: a failing job of a deleted organisation is dropped
         async with database.session(tenant) as session:
             job_id = await enqueue(session, kind)
         outcome = await run_job(database, _registry(), job_id, POLICY)

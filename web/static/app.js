@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 // Elements with data-refresh-url and data-refresh-seconds re-fetch their HTML fragment in place
 // (the onboarding "waiting for the Web Connector" step, the dashboard queue). Announced politely to screen readers.
+// Forms with data-confirm ask before submitting.
 (function () {
   function refresh(element) {
     var url = element.getAttribute("data-refresh-url");
@@ -16,6 +17,11 @@
     }
     setTimeout(tick, seconds * 1000);
   }
+  document.addEventListener("submit", function (event) {
+    // Forms with data-confirm ask first (deleting a sandbox); without this file they simply submit.
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-refresh-url]").forEach(refresh);
   });
