@@ -92,14 +92,14 @@ async def load_known(
     ).first()
     known.closing_date = connection[0] if connection else None
     if settings.match_sku_to_item_name:
-        entries = await writes_repository.catalog(session, tenant_id, "Item")
+        entries = await writes_repository.catalog_names(session, tenant_id, "Item")
         if entries:
             known.items = {}
-            for entry in entries:
-                if entry.is_active:
-                    known.items.setdefault(entry.full_name.casefold(), entry.full_name)
-                    if entry.name:
-                        known.items.setdefault(entry.name.casefold(), entry.full_name)
+            for full_name, name, is_active in entries:
+                if is_active:
+                    known.items.setdefault(full_name.casefold(), full_name)
+                    if name:
+                        known.items.setdefault(name.casefold(), full_name)
     return known
 
 

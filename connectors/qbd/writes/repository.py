@@ -326,6 +326,17 @@ async def catalog(session: AsyncSession, tenant_id: uuid.UUID, list_type: str) -
     return list(rows.scalars())
 
 
+async def catalog_names(session: AsyncSession, tenant_id: uuid.UUID, list_type: str) -> list[Any]:
+    """``(full_name, name, is_active)`` of every entry of a list, as plain rows: planning a document reads the item
+    list to match SKUs to item names, and building an ORM object per item cost more than the rest of the plan."""
+    return list((await sql.run(session, _CATALOG_NAMES, {"tenant_id": tenant_id, "list_type": list_type})).all())
+
+
+_CATALOG_NAMES = select(C.c.full_name, C.c.name, C.c.is_active).where(
+    C.c.tenant_id == _TENANT, C.c.list_type == bindparam("list_type")
+)
+
+
 async def hold_dependents(
     session: AsyncSession, tenant_id: uuid.UUID, now: datetime, parents: Mapping[str, str]
 ) -> set[str]:
