@@ -3,8 +3,9 @@
 The same emulator the peers were measured with (``../shared/peer-bench``, ``run.sh setup`` writes it to
 ``$PEER_WORKDIR/bench/qbwc_emulator.py``) drives ``mlc serve``: one request per exchange (the connection's batch size
 set to 1), on SQLite and on PostgreSQL+Redis. The 1,000 customers are queued through the QuickBooks sink's own
-plugin API (``plan`` + ``deliver`` of customer documents), not timed. qbwc is run in the same invocation with the
-peer harness's own site, seed and verify scripts; django-quickbooks is not (see bench/RESULTS.md for why).
+plugin API (``plan`` + ``deliver`` of customer documents), not timed. With ``--peers``, qbwc and django-quickbooks run
+in the same invocation with the peer harness's own sites, seeds and verify scripts; django-quickbooks uses this
+machine's RabbitMQ (a fresh ``quickbooks`` vhost per run) instead of starting a second broker on the same port.
 
     .venv/bin/python bench/exchange.py [--n 1000] [--users 1] [--reps 1] [--backends sqlite,postgresql] [--peers]
 """
@@ -17,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -155,16 +157,68 @@ def ours(kind: str, n: int, users: int, rep: int, work: Path, *, workers: int = 
         harness.run(harness.drop_backend(backend))
 
 
-def qbwc_peer(n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
-    """qbwc 0.0.2 exactly as run.sh's run_one does it: fresh SQLite, its seed, gunicorn gthread ×1, its verify."""
-    site, venv = PEER / "qbwc_site", PEER / "venv-qbwc"
-    tag = f"qbwc-{users}wc-rep{rep}"
+@dataclass(frozen=True)
+class Peer:
+    """A peer as run.sh's ``run_one`` runs it: fresh SQLite, its seed, gunicorn gthread 1×1, the emulator, its check."""
+
+    name: str
+    site: str
+    venv: str
+    module: str
+    path: str
+    seed: str
+    verify: str
+    candidate: str
+
+
+QBWC = Peer(
+    "qbwc",
+    "qbwc_site",
+    "venv-qbwc",
+    "qbsite",
+    "/webconnector/",
+    "qb_seed.py",
+    "qb_verify.py",
+    "qbwc 0.0.2 (SQLite, gunicorn gthread 1×1)",
+)
+DJANGO_QUICKBOOKS = Peer(
+    "django-quickbooks",
+    "dq_site",
+    "venv-dq",
+    "dqsite",
+    "/quickbooks-desktop/",
+    "dq_seed.py",
+    "dq_verify.py",
+    "django-quickbooks (SQLite + RabbitMQ, gunicorn gthread 1×1)",
+)
+
+
+def rabbitmq_for_django_quickbooks() -> list[int]:
+    """The machine's own RabbitMQ (run.sh would start a second one on the same port): a fresh ``quickbooks`` vhost
+    and user, as run.sh's ``rabbit_reset_vhost`` makes them. Returns the broker's pids (its CPU is reported apart)."""
+    ctl = ["rabbitmqctl", "-q"]
+    users = subprocess.run([*ctl, "list_users"], capture_output=True, text=True, check=True).stdout
+    if not any(line.split("\t")[0] == "quickbooks" for line in users.splitlines()):
+        subprocess.run([*ctl, "add_user", "quickbooks", "quickbooks"], check=True, capture_output=True)
+    subprocess.run([*ctl, "delete_vhost", "quickbooks"], capture_output=True)
+    subprocess.run([*ctl, "add_vhost", "quickbooks"], check=True, capture_output=True)
+    subprocess.run(
+        [*ctl, "set_permissions", "-p", "quickbooks", "quickbooks", ".*", ".*", ".*"], check=True, capture_output=True
+    )
+    found = subprocess.run(["pgrep", "-u", "rabbitmq", "beam.smp"], capture_output=True, text=True).stdout
+    return [int(pid) for pid in found.split()]
+
+
+def peer_run(peer: Peer, n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
+    site, venv = PEER / peer.site, PEER / peer.venv
+    tag = f"{peer.name}-{users}wc-rep{rep}"
     db, man, out = work / f"{tag}.sqlite3", work / f"{tag}.manifest.json", work / f"{tag}.json"
     env = {**os.environ, "BENCH_DB": str(db)}
     env.pop("PYTHONSAFEPATH", None)
+    aux = rabbitmq_for_django_quickbooks() if peer is DJANGO_QUICKBOOKS else []
     subprocess.run([str(venv / "bin/python"), "manage.py", "migrate", "-v0"], cwd=site, env=env, check=True)
     subprocess.run(
-        [str(venv / "bin/python"), "qb_seed.py", str(n), str(users), str(man)],
+        [str(venv / "bin/python"), peer.seed, str(n), str(users), str(man)],
         cwd=site,
         env=env,
         check=True,
@@ -176,7 +230,7 @@ def qbwc_peer(n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
     server = subprocess.Popen(
         [
             str(venv / "bin/gunicorn"),
-            "qbsite.wsgi:application",
+            f"{peer.module}.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -202,23 +256,25 @@ def qbwc_peer(n: int, users: int, rep: int, work: Path) -> dict[str, Any]:
         deadline = time.monotonic() + 30
         while not pidfile.exists() or len(harness.descendants(server.pid)) < 2:
             if time.monotonic() > deadline:
-                raise RuntimeError("qbwc's gunicorn did not start")
+                raise RuntimeError(f"{peer.name}'s gunicorn did not start")
             time.sleep(0.1)
         time.sleep(1)
         load = harness.load()
+        aux_cpu = harness.cpu_seconds(aux)
         report = emulate(
-            f"http://127.0.0.1:{port}/webconnector/",
+            f"http://127.0.0.1:{port}{peer.path}",
             json.loads(man.read_text()),
-            "qbwc",
+            peer.name,
             harness.descendants(server.pid),
             out,
         )
+        report["worker_cpu_s"] = (harness.cpu_seconds(aux) - aux_cpu) if aux else None
     finally:
         server.terminate()
         server.wait(30)
         log.close()
     report["load"] = load
-    report["candidate"] = "qbwc 0.0.2 (SQLite, gunicorn gthread 1×1)"
+    report["candidate"] = peer.candidate
     return report
 
 
@@ -246,7 +302,9 @@ def main() -> None:
     parser.add_argument("--users", default="1", help="comma-separated Web Connector counts (e.g. 1,10)")
     parser.add_argument("--reps", type=int, default=1)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--peers", action="store_true", help="also run qbwc 0.0.2 in this run")
+    parser.add_argument(
+        "--peers", action="store_true", help="also run qbwc 0.0.2 and django-quickbooks (on this machine's RabbitMQ)"
+    )
     args = parser.parse_args()
     ensure_peer_setup()
     work = harness.workdir("exchange")
@@ -256,7 +314,8 @@ def main() -> None:
             for kind in args.backends.split(","):
                 reports.append(ours(kind, args.n, users, rep, work))
             if args.peers:
-                reports.append(qbwc_peer(args.n, users, rep, work))
+                reports.append(peer_run(QBWC, args.n, users, rep, work))
+                reports.append(peer_run(DJANGO_QUICKBOOKS, args.n, users, rep, work))
     print(f"\n{harness.machine()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; reports in {work}\n")
     print(
         harness.table(
@@ -269,7 +328,7 @@ def main() -> None:
                 "sendRequestXML p50/p99 ms",
                 "receiveResponseXML p50/p99 ms",
                 "exactly once",
-                "+ job worker CPU ms / exchange",
+                "+ job worker (ours) or broker (django-quickbooks) CPU ms / exchange",
                 "errors",
                 "load 1/5/15",
             ],
