@@ -311,7 +311,7 @@ def main() -> None:
     reports = []
     for rep in range(1, args.reps + 1):
         for users in (int(u) for u in args.users.split(",")):
-            for kind in args.backends.split(","):
+            for kind in (kind for kind in args.backends.split(",") if kind):  # --backends '' --peers: peers only
                 reports.append(ours(kind, args.n, users, rep, work))
             if args.peers:
                 reports.append(peer_run(QBWC, args.n, users, rep, work))
