@@ -572,7 +572,7 @@ class Catalog:
         """Invoice a generated order (``POST /V1/order/{id}/invoice``), which also saves the order: in full, or the
         given ``quantities`` per line number (a partial invoice; shipping goes on the order's first invoice)."""
         order = self.orders[order_id]
-        first = not any(invoice.fields["order_id"] == order_id for invoice in self.invoices.values())
+        first = not order.extra.get("invoiced")  # set just below, here only: an order's first invoice (O(1))
         order.extra["invoiced"] = True
         self.set_order_state(order_id, "processing", when)
         entity_id = self.next_id(self.invoices)
