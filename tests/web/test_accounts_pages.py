@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from litestar.testing import AsyncTestClient
 from mlc_testing.accounts import PASSWORD
-from web.web_pages import csrf_field, sign_up_page, submit
+from web.web_pages import SQLITE_ONLY, csrf_field, sign_up_page, submit
+
+pytestmark = SQLITE_ONLY
 
 
 async def test_signup_signs_in_and_leads_to_the_setup(client: AsyncTestClient) -> None:

@@ -6,7 +6,7 @@ import re
 
 from litestar.testing import AsyncTestClient
 from sync_api.engine_helpers import open_shop, run_jobs
-from web.web_pages import sign_up_page, submit
+from web.web_pages import SQLITE_ONLY, sign_up_page, submit
 
 from mlconnector.platform.db.engine import Database
 from mlconnector.platform.sync.document_list import list_holds
@@ -115,6 +115,7 @@ async def test_another_organisations_pages_are_not_found(
     assert await state_of(database, shop.tenant_id, HELD) == "held"
 
 
+@SQLITE_ONLY
 async def test_a_fresh_organisation_sees_every_page_without_errors(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "new@bikes.example")
     base = f"/t/{tenant_id}"

@@ -8,7 +8,7 @@ import uuid
 from litestar.testing import AsyncTestClient
 from sqlalchemy import update
 from sync_api.engine_helpers import open_shop
-from web.web_pages import sign_up_page, submit
+from web.web_pages import SQLITE_ONLY, sign_up_page, submit
 
 from mlconnector.platform.db.engine import Database
 from mlconnector.tenants.models import Tenant
@@ -101,6 +101,7 @@ async def test_a_sandbox_tenant_is_labelled_on_every_page(client: AsyncTestClien
             assert 'class="sandbox-banner"' in response.text, path
 
 
+@SQLITE_ONLY
 async def test_an_unknown_address_is_a_page_for_browsers_and_json_for_the_api(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "owner@bikes.example")
     page = await client.get(f"/t/{tenant_id}/no-such-page", headers={"accept": "text/html"})

@@ -6,9 +6,10 @@ import re
 import uuid
 
 from litestar.testing import AsyncTestClient
-from web.web_pages import SECRET, save_store, sign_up_page, submit
+from web.web_pages import SECRET, SQLITE_ONLY, save_store, sign_up_page, submit
 
 
+@SQLITE_ONLY
 async def test_connections_show_only_whether_secrets_are_set(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "owner@bikes.example")
     await save_store(client, tenant_id)

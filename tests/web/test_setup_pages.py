@@ -7,13 +7,14 @@ import uuid
 
 from litestar.testing import AsyncTestClient
 from sync_api.engine_helpers import open_shop
-from web.web_pages import SECRET, save_store, sign_up_page, submit
+from web.web_pages import SECRET, SQLITE_ONLY, save_store, sign_up_page, submit
 
 from mlconnector.platform.db.engine import Database
 
 STEPS = ("store", "books", "contact", "items", "accounting", "preview", "live")
 
 
+@SQLITE_ONLY
 async def test_a_fresh_organisation_starts_at_the_store_and_sees_every_step(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "owner@bikes.example")
     start = await client.get(f"/t/{tenant_id}/setup", follow_redirects=False)
@@ -28,6 +29,7 @@ async def test_a_fresh_organisation_starts_at_the_store_and_sees_every_step(clie
     assert (await client.get(f"/t/{tenant_id}/setup/books/client-file")).status_code == 409
 
 
+@SQLITE_ONLY
 async def test_store_secrets_are_write_only_and_test_connection_says_what_to_do(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "owner@bikes.example")
     saved = await save_store(client, tenant_id)
@@ -44,6 +46,7 @@ async def test_store_secrets_are_write_only_and_test_connection_says_what_to_do(
     assert (await client.get(f"/t/{tenant_id}/setup", follow_redirects=False)).headers["location"].endswith("/books")
 
 
+@SQLITE_ONLY
 async def test_store_form_problems_are_shown_beside_their_fields(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "owner@bikes.example")
     bad = await save_store(client, tenant_id, base_url="not a url", access_token="", page_size="many")
@@ -52,6 +55,7 @@ async def test_store_form_problems_are_shown_beside_their_fields(client: AsyncTe
     assert SECRET not in bad.text
 
 
+@SQLITE_ONLY
 async def test_web_connector_password_is_shown_once_with_the_qwc_download(client: AsyncTestClient) -> None:
     tenant_id = await sign_up_page(client, "owner@bikes.example")
     base = f"/t/{tenant_id}/setup"

@@ -6,9 +6,16 @@ import re
 import uuid
 from typing import Any
 
+import pytest
 from httpx import Response
 from litestar.testing import AsyncTestClient
 from mlc_testing.accounts import PASSWORD
+
+SQLITE_ONLY = pytest.mark.parametrize("app_database", ["sqlite"], indirect=True)
+"""For a page test whose behaviour does not depend on the database: it runs once, on the embedded default. Every
+route still runs on PostgreSQL as the runtime role elsewhere — ``test_page_safety`` visits every page and posts every
+form there, the dashboard and setup tests with documents keep their PostgreSQL pairing, and the same account,
+invitation and token services are tested on both backends in ``tests/tenants``."""
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
