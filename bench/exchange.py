@@ -8,6 +8,10 @@ in the same invocation with the peer harness's own sites, seeds and verify scrip
 machine's RabbitMQ (a fresh ``quickbooks`` vhost per run) instead of starting a second broker on the same port.
 
     .venv/bin/python bench/exchange.py [--n 1000] [--users 1] [--reps 1] [--backends sqlite,postgresql] [--peers]
+                                       [--batch 1,50]
+
+``--batch`` sets our connection's requests per exchange (the emulator answers every request of a batch), for the
+documents-through-the-exchange figure: CustomerAdds/s and server CPU per CustomerAdd.
 """
 
 from __future__ import annotations
@@ -122,11 +126,11 @@ def emulate(url: str, manifest: dict[str, Any], label: str, pids: list[int], out
     return json.loads(out.read_text())
 
 
-def ours(kind: str, n: int, users: int, rep: int, work: Path, *, workers: int = 1) -> dict[str, Any]:
-    tag = f"exch_{kind[:2]}_{users}_{rep}_w{workers}"
+def ours(kind: str, n: int, users: int, rep: int, work: Path, *, workers: int = 1, batch: int = 1) -> dict[str, Any]:
+    tag = f"exch_{kind[:2]}_{users}_{rep}_w{workers}_b{batch}"
     backend = harness.run(harness.fresh_backend(kind, tag, work))
     try:
-        manifest = harness.run(queue_customers(backend, n, users, tag))
+        manifest = harness.run(queue_customers(backend, n, users, tag, batch_size=batch))
         env = backend.env(work / tag)
         (work / tag).mkdir(exist_ok=True)
         server = harness.Server(env, work / f"{tag}.server.log", workers=workers)
@@ -151,7 +155,9 @@ def ours(kind: str, n: int, users: int, rep: int, work: Path, *, workers: int = 
             if worker is not None:
                 worker.stop()
         report["load"] = load
-        report["candidate"] = f"ml-connector ({backend.name}, Granian {workers} worker{'s' if workers > 1 else ''})"
+        plural = "s" if workers > 1 else ""
+        batching = f", {batch} requests per exchange" if batch > 1 else ""
+        report["candidate"] = f"ml-connector ({backend.name}, Granian {workers} worker{plural}{batching})"
         return report
     finally:
         harness.run(harness.drop_backend(backend))
@@ -280,6 +286,7 @@ def peer_run(peer: Peer, n: int, users: int, rep: int, work: Path) -> dict[str, 
 
 def row(report: dict[str, Any]) -> list[Any]:
     latency = report["latency"]
+    per_exchange = report["queued"] / max(1, report["exchanges"])  # CustomerAdds per exchange
     once = report["exactly_once"]
     return [
         report["candidate"],
@@ -287,6 +294,8 @@ def row(report: dict[str, Any]) -> list[Any]:
         f"{report['exchanges_per_s']:.0f}",
         f"{report['exchanges_per_s_whole_session']:.0f}",
         f"{report['server_cpu_s_per_1000_exchanges']:.2f}",
+        f"{report['exchanges_per_s'] * per_exchange:.0f}",
+        f"{report['server_cpu_s_per_1000_exchanges'] / per_exchange:.2f}",
         f"{latency['sendRequestXML']['p50_ms']:.2f} / {latency['sendRequestXML']['p99_ms']:.2f}",
         f"{latency['receiveResponseXML']['p50_ms']:.2f} / {latency['receiveResponseXML']['p99_ms']:.2f}",
         "yes" if once["ok"] else f"NO (missing {once['missing']}, dup {once['duplicates']})",
@@ -301,6 +310,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="CustomerAdd requests per run")
     parser.add_argument("--users", default="1", help="comma-separated Web Connector counts (e.g. 1,10)")
     parser.add_argument("--reps", type=int, default=1)
+    parser.add_argument(
+        "--batch",
+        default="1",
+        help="comma-separated CustomerAdds per exchange for ours (1 = the peers' way; e.g. 1,50)",
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument(
         "--peers", action="store_true", help="also run qbwc 0.0.2 and django-quickbooks (on this machine's RabbitMQ)"
@@ -312,7 +326,8 @@ def main() -> None:
     for rep in range(1, args.reps + 1):
         for users in (int(u) for u in args.users.split(",")):
             for kind in (kind for kind in args.backends.split(",") if kind):  # --backends '' --peers: peers only
-                reports.append(ours(kind, args.n, users, rep, work))
+                for batch in (int(b) for b in args.batch.split(",")):
+                    reports.append(ours(kind, args.n, users, rep, work, batch=batch))
             if args.peers:
                 reports.append(peer_run(QBWC, args.n, users, rep, work))
                 reports.append(peer_run(DJANGO_QUICKBOOKS, args.n, users, rep, work))
@@ -325,6 +340,8 @@ def main() -> None:
                 "exch/s (exchange phase)",
                 "exch/s (whole session)",
                 "server CPU ms / exchange",
+                "CustomerAdds/s",
+                "server CPU ms / CustomerAdd",
                 "sendRequestXML p50/p99 ms",
                 "receiveResponseXML p50/p99 ms",
                 "exactly once",
