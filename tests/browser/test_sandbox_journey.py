@@ -81,8 +81,10 @@ async def test_sandbox_journey(chromium: Path, live_server: str, screenshots: Pa
             await page.goto(audit)
             await _reload_until(page, lambda p: p.get_by_text("In the books:"))
             await page.get_by_text("qbXML sent").last.click()
-            await expect(page.locator("pre.qbxml").filter(has_text="InvoiceAdd").last).to_be_visible()
+            await page.get_by_text("QuickBooks' answer").last.click()  # kept with the posting since plugin API 1.4
+            await expect(page.locator("pre.qbxml").filter(has_text="<InvoiceAddRq").last).to_be_visible()
             await expect(page.locator("pre.qbxml").filter(has_text=UNMAPPED_NAME).last).to_be_visible()
+            await expect(page.locator("pre.qbxml").filter(has_text="<InvoiceAddRs").last).to_be_visible()
             await _shoot(page, screenshots, "07-audit-qbxml")
         finally:
             await browser.close()

@@ -79,6 +79,35 @@ async def test_a_customer_shared_by_two_invoices_is_added_once(qbd_database) -> 
     assert kinds == ["Customer", "Invoice", "Invoice"]
 
 
+async def test_two_invoices_of_a_new_buyer_planned_at_the_same_moment_add_the_customer_once(qbd_database) -> None:
+    """Two posting jobs plan the same new customer in overlapping transactions: the second yields to the first's
+    write instead of failing on the unique operation key (and being retried)."""
+    import asyncio
+
+    merchant = await make_merchant(qbd_database)
+    plugin = QuickBooksDesktopSink()
+    first, second = invoice(1), invoice(2, buyer=invoice(1).customer)
+
+    def context(session) -> SinkContext:  # type: ignore[no-untyped-def]
+        return SinkContext(tenant_id=merchant.tenant_id, config={"username": "x"}, session=session, settings=SETTINGS)
+
+    a, b = qbd_database.open(merchant.tenant_id), qbd_database.open(merchant.tenant_id)
+    async with a, b:
+        await a.begin()
+        await b.begin()
+        plan_a = await plugin.plan(context(a), first)
+        plan_b = await plugin.plan(context(b), second)  # neither sees the other's customer yet
+        assert (await plugin.deliver(context(a), plan_a)).status == "deferred"
+        late = asyncio.create_task(plugin.deliver(context(b), plan_b))
+        await asyncio.sleep(0.3)  # b's customer insert waits for a's transaction
+        await a.commit()
+        assert (await late).status == "deferred"
+        await b.commit()
+    async with qbd_database.session(merchant.tenant_id) as session:
+        kinds = sorted(w.object_type for w in (await session.execute(select(Write))).scalars())
+    assert kinds == ["Customer", "Invoice", "Invoice"]
+
+
 @pytest.mark.parametrize(
     ("document", "settings", "code", "reason"),
     [

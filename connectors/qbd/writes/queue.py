@@ -69,6 +69,15 @@ def _values(operation: Operation, document_key: str, now: datetime) -> dict[str,
     }
 
 
+def _insert_new(session: AsyncSession) -> Any:
+    """An INSERT that yields to a write another transaction has just queued under the same operation key."""
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(W)
+
+
 async def enqueue(session: AsyncSession, tenant_id: uuid.UUID, plan: Plan, now: datetime) -> Outcome:
     if plan.holds:
         return Outcome(status="held", holds=plan.holds)
@@ -92,12 +101,17 @@ async def enqueue(session: AsyncSession, tenant_id: uuid.UUID, plan: Plan, now: 
             values.pop("document_key")
             await session.execute(update(W).where(W.c.tenant_id == tenant_id, W.c.id == write_id).values(**values))
         else:
-            result = await session.execute(
-                W.insert()
+            inserted = await session.execute(
+                _insert_new(session)
                 .values(tenant_id=tenant_id, operation_key=operation.key, created_at=now, **values)
+                .on_conflict_do_nothing(index_elements=["tenant_id", "operation_key"])
                 .returning(W.c.id)
             )
-            write_id = int(result.scalar_one())
+            found = inserted.scalar_one_or_none()
+            if found is None:  # another document's plan queued the same operation a moment ago (a shared buyer)
+                queued += 1
+                continue
+            write_id = int(found)
         await session.execute(L.delete().where(L.c.tenant_id == tenant_id, L.c.child_id == write_id))
         for parent in dict.fromkeys(operation.depends_on):
             await session.execute(L.insert().values(tenant_id=tenant_id, child_id=write_id, parent_key=parent))
