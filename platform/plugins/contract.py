@@ -31,7 +31,7 @@ import msgspec
 from mlconnector.platform.documents import Document, decode_document, encode_document
 from mlconnector.platform.jobs.registry import JobHandler
 from mlconnector.platform.plugins.base import ENTRY_POINT_GROUP, CheckResult, Plugin, SinkPlugin, SourcePlugin
-from mlconnector.platform.plugins.config import secret_fields, validate_config, with_secrets_wrapped
+from mlconnector.platform.plugins.config import ConfigProblem, secret_fields, validate_config, with_secrets_wrapped
 from mlconnector.platform.plugins.context import SinkContext
 from mlconnector.platform.plugins.discovery import validate_plugin_class
 from mlconnector.platform.plugins.plan import Plan
@@ -90,6 +90,21 @@ class PluginContract:
             value = self.unreachable_config.get(path.split(".")[0])
             if isinstance(value, str) and value:
                 assert value not in shown, f"check() echoed the secret field {path!r}"
+
+    def test_valid_config_has_no_validate_problems(self) -> None:
+        """Hook ``validate`` (1.4): the kit's valid config is accepted for a real tenant, problems are named and
+        worded, and no problem repeats a secret's value."""
+        plugin = self.make_plugin()
+        config = with_secrets_wrapped(plugin.config_schema, dict(self.valid_config))
+        for sandbox in (False, True):
+            problems = plugin.validate(config, sandbox=sandbox)
+            assert isinstance(problems, Sequence)
+            for problem in problems:
+                assert isinstance(problem, ConfigProblem) and problem.message.strip()
+                for path in secret_fields(plugin.config_schema):
+                    value = self.valid_config.get(path.split(".")[0])
+                    assert not (isinstance(value, str) and value and value in problem.message), path
+        assert list(plugin.validate(config, sandbox=False)) == [], "the kit's valid_config must pass validate"
 
     def test_hooks_return_documented_types(self) -> None:
         plugin = self.make_plugin()
