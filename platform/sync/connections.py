@@ -24,18 +24,41 @@ class Connection:
     """Secret fields as ``Secret``."""
 
 
-async def connection_for(
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """Which plugin a tenant's connection uses, read without opening its secrets: the engine often needs only the
+    plugin (is the document for this sink at all, is its parent posted yet) and opens the config only to plan."""
+
+    plugin: str
+    row: Any
+
+    async def config(self, session: AsyncSession) -> dict[str, Any]:
+        """The full config, secret fields as ``Secret`` (reads and opens the sealed fields)."""
+        from mlconnector.tenants.services.connections import config_of
+
+        return await config_of(session, self.row)
+
+
+async def connected(
     session: AsyncSession, plugins: PluginSet, tenant_id: uuid.UUID, role: Literal["source", "sink"]
-) -> Connection | None:
-    """The tenant's connection of this kind, if one is set up and its plugin is loaded here."""
+) -> Connected | None:
+    """The tenant's connection of this kind, if one is set up and its plugin is loaded here; config not opened."""
     from mlconnector.tenants.repositories import connections
-    from mlconnector.tenants.services.connections import connection_config
 
     row = await connections.by_kind(session, tenant_id, role)
     if row is None or row.plugin not in plugins:
         return None
-    config = await connection_config(session, plugins.get(row.plugin))
-    return Connection(plugin=row.plugin, config=config or {})
+    return Connected(plugin=row.plugin, row=row)
+
+
+async def connection_for(
+    session: AsyncSession, plugins: PluginSet, tenant_id: uuid.UUID, role: Literal["source", "sink"]
+) -> Connection | None:
+    """The tenant's connection of this kind with its full config, if one is set up and its plugin is loaded here."""
+    found = await connected(session, plugins, tenant_id, role)
+    if found is None:
+        return None
+    return Connection(plugin=found.plugin, config=await found.config(session))
 
 
 async def require_sink(session: AsyncSession, plugins: PluginSet) -> SinkPlugin:

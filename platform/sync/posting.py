@@ -17,7 +17,7 @@ from mlconnector.platform.plugins.plan import Plan
 from mlconnector.platform.settings import get_settings
 from mlconnector.platform.sync import documents, planning_lock
 from mlconnector.platform.sync.audit import record_audit
-from mlconnector.platform.sync.connections import connection_for
+from mlconnector.platform.sync.connections import connected
 from mlconnector.platform.sync.models import DocumentRow
 from mlconnector.platform.sync.outcome import apply_outcome
 from mlconnector.platform.sync.sink_settings import effective_settings
@@ -64,7 +64,7 @@ async def post_document(context: JobContext) -> None:
     ):
         return  # superseded by a newer revision, or already settled: nothing to do
     plugins = current_plugins()
-    connection = await connection_for(session, plugins, row.tenant_id, "sink")
+    connection = await connected(session, plugins, row.tenant_id, "sink")
     if connection is None:
         await _hold(
             context, row, "no_sink", "No books are connected yet. Connect QuickBooks Desktop to post this document."
@@ -91,13 +91,12 @@ async def post_document(context: JobContext) -> None:
                 detail={"waiting_on": prerequisite},
             )
             return
-    sink_ctx = await sink_context(context, sink, dict(connection.config))
+    sink_ctx = await sink_context(context, sink, await connection.config(session))
     try:
         plan = await plan_document(sink, sink_ctx, document)
     except PluginError as error:
         await _hold(context, row, "plugin_error", str(error))
         return
-    row.sink = sink.name
     await record_audit(
         session,
         action="planned",
@@ -110,7 +109,13 @@ async def post_document(context: JobContext) -> None:
     if plan.held:
         first = plan.holds[0]
         await documents.set_state(
-            session, row, documents.HELD, hold_code=first.code, hold_reason=first.reason, hold_subject=first.subject
+            session,
+            row,
+            documents.HELD,
+            hold_code=first.code,
+            hold_reason=first.reason,
+            hold_subject=first.subject,
+            sink=sink.name,
         )
         await record_audit(
             session,
@@ -121,4 +126,6 @@ async def post_document(context: JobContext) -> None:
             detail={"holds": [h.reason for h in plan.holds]},
         )
         return
-    await apply_outcome(session, row, await deliver_plan(sink, sink_ctx, plan))
+    outcome = await deliver_plan(sink, sink_ctx, plan)
+    row.sink = sink.name  # set here, not before the statements above, so it reaches the database with the state
+    await apply_outcome(session, row, outcome)

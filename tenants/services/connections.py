@@ -250,7 +250,12 @@ async def connection_config(
     row = await connections.by_plugin(session, tenant_id, plugin.name)
     if row is None:
         return None
-    secrets = await connections.secrets_of(session, tenant_id, row.id)
+    return await config_of(session, row, keyring=keyring)
+
+
+async def config_of(session: AsyncSession, row: Connection, *, keyring: Keyring | None = None) -> dict[str, Any]:
+    """The full config of a connection row the caller already read (secret fields as :class:`Secret`)."""
+    secrets = await connections.secrets_of(session, row.tenant_id, row.id)
     return join_secrets(row.config, await _open_all(session, keyring or current_keyring(), row.id, secrets))
 
 

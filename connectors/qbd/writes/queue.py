@@ -100,6 +100,7 @@ async def enqueue(session: AsyncSession, tenant_id: uuid.UUID, plan: Plan, now: 
                 continue
             values.pop("document_key")
             await session.execute(update(W).where(W.c.tenant_id == tenant_id, W.c.id == write_id).values(**values))
+            await session.execute(L.delete().where(L.c.tenant_id == tenant_id, L.c.child_id == write_id))
         else:
             inserted = await session.execute(
                 _insert_new(session)
@@ -112,9 +113,12 @@ async def enqueue(session: AsyncSession, tenant_id: uuid.UUID, plan: Plan, now: 
                 queued += 1
                 continue
             write_id = int(found)
-        await session.execute(L.delete().where(L.c.tenant_id == tenant_id, L.c.child_id == write_id))
-        for parent in dict.fromkeys(operation.depends_on):
-            await session.execute(L.insert().values(tenant_id=tenant_id, child_id=write_id, parent_key=parent))
+        parents = [
+            {"tenant_id": tenant_id, "child_id": write_id, "parent_key": parent}
+            for parent in dict.fromkeys(operation.depends_on)
+        ]
+        if parents:  # a re-queued write's old links went above; a new one has none
+            await session.execute(L.insert(), parents)
         queued += 1
     if queued == 0:
         return Outcome(status="posted", external_ids=external_ids)
