@@ -215,7 +215,10 @@ def main() -> None:
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     work = harness.workdir("documents")
-    results = [asyncio.run(one_run(args.orders, int(b), args.backend, work)) for b in args.batch.split(",")]
+    results = []
+    for batch in args.batch.split(","):
+        results.append(asyncio.run(one_run(args.orders, int(batch), args.backend, work)))
+        print("| " + " | ".join(map(str, row(results[-1]))) + " |", file=sys.stderr, flush=True)  # as measured
     print(f"\n{harness.machine()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     print(
         harness.table(
