@@ -166,6 +166,18 @@ class WriteLink(QbdBase):
     parent_key: Mapped[str] = mapped_column(String(255), primary_key=True)
 
 
+class WriteWaiter(QbdBase):
+    """A document that needs a write another document queued (a buyer's CustomerAdd, queued by the first of their
+    invoices to be planned): the document is finished when that write is, and is told so with the write's owner."""
+
+    __tablename__ = "qbd_write_waiters"
+    __table_args__ = (Index("ix_qbd_write_waiters_tenant_id_document_key", "tenant_id", "document_key"),)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, _tenant_fk(), primary_key=True)
+    write_id: Mapped[int] = mapped_column(ID, ForeignKey("qbd_writes.id", ondelete="CASCADE"), primary_key=True)
+    document_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
 class Identity(QbdBase):
     """A Commerce key ↔ the QuickBooks object made for it. Checked before any Add; one object per key and per id."""
 

@@ -14,11 +14,13 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from lxml import etree
 from qbd.helpers import (
+    OUTCOMES,
     SETTINGS,
     credit_memo,
     customer_document,
     invoice,
     make_merchant,
+    outcomes,
     queue,
     running,
     stocked_simulator,
@@ -77,6 +79,29 @@ async def test_a_customer_shared_by_two_invoices_is_added_once(qbd_database) -> 
     async with qbd_database.session(merchant.tenant_id) as session:
         kinds = sorted(w.object_type for w in (await session.execute(select(Write))).scalars())
     assert kinds == ["Customer", "Invoice", "Invoice"]
+
+
+async def test_a_buyer_planned_after_their_invoice_is_settled_when_the_invoice_adds_them(
+    make_settings, qbd_url
+) -> None:
+    """The invoice's plan queued the CustomerAdd; the buyer's own document, planned next, needs that same write.
+    It waits on it, and is told "posted" (with the customer's ListID) in the answer that adds the customer,
+    instead of staying queued for ever."""
+    async with running(make_settings, qbd_url) as harness:
+        merchant = await make_merchant(harness.database)
+        _, by_invoice = await queue(harness.database, merchant.tenant_id, invoice(1))
+        _, by_buyer = await queue(harness.database, merchant.tenant_id, customer_document(1))
+        assert (by_invoice.status, by_buyer.status) == ("deferred", "deferred")
+        sim = stocked_simulator()
+        await harness.emulator(merchant, sim).run_session()
+        [customer] = sim.customers()  # added once
+        settled = await outcomes(harness.database, merchant.tenant_id)
+        assert sorted(settled) == [("customer-doc:customer:1:1", "posted"), ("invoice:1:000000001", "posted")]
+        async with harness.database.session(merchant.tenant_id) as session:
+            inbox = await session.execute(
+                select(OUTCOMES.c.outcome).where(OUTCOMES.c.document_key.like("customer-doc:%"))
+            )
+            assert inbox.scalar_one()["external_ids"] == {"customer:customer:1:1": customer.list_id}
 
 
 async def test_two_invoices_of_a_new_buyer_planned_at_the_same_moment_add_the_customer_once(qbd_database) -> None:

@@ -170,6 +170,7 @@ async def record(
         return
     rows, identities, forget, parents_lost = [], [], [], {}
     finished_documents: set[str] = set()
+    finished_writes: set[int] = set()
     for view, document_key, decision in decided:
         if decision.state == states.IN_DOUBT and view.action == "query":
             decision.state, decision.step = states.PENDING, states.WRITE
@@ -210,11 +211,16 @@ async def record(
             parents_lost[view.operation_key] = decision.reason or "rejected"
         if decision.state in states.TERMINAL:
             finished_documents.add(document_key)
+            finished_writes.add(view.id)
     await writes.apply(session, tenant_id, now, rows)
     await writes.forget_identities(session, tenant_id, forget)
     await writes.upsert_identities(session, tenant_id, now, identities)
     if parents_lost:
-        finished_documents |= await writes.hold_dependents(session, tenant_id, now, parents_lost)
+        held_documents, held_writes = await writes.hold_dependents(session, tenant_id, now, parents_lost)
+        finished_documents |= held_documents
+        finished_writes |= held_writes
+    # documents waiting on a write another document queued (a buyer on their invoice's CustomerAdd) finish with it
+    finished_documents |= await writes.waiting_documents(session, tenant_id, finished_writes)
     await report_finished(session, tenant_id, finished_documents)
 
 

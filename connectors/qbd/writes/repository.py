@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mlconnector.connectors.qbd import statements as sql
-from mlconnector.connectors.qbd.models import CatalogEntry, Identity, ResponseLog, Write, WriteLink
+from mlconnector.connectors.qbd.models import CatalogEntry, Identity, ResponseLog, Write, WriteLink, WriteWaiter
 from mlconnector.connectors.qbd.qbxml.item import item_query
 from mlconnector.connectors.qbd.writes import states
 from mlconnector.connectors.qbd.writes.decide import CatalogRow, IdentityUpdate, WriteView
@@ -40,6 +40,7 @@ from mlconnector.connectors.qbd.writes.outgoing import Pending
 
 W = Write.__table__
 L = WriteLink.__table__
+WW = WriteWaiter.__table__
 I = Identity.__table__  # noqa: E741 - the identities table
 R = ResponseLog.__table__
 C = CatalogEntry.__table__
@@ -339,9 +340,11 @@ _CATALOG_NAMES = select(C.c.full_name, C.c.name, C.c.is_active).where(
 
 async def hold_dependents(
     session: AsyncSession, tenant_id: uuid.UUID, now: datetime, parents: Mapping[str, str]
-) -> set[str]:
-    """Hold every write waiting (directly or not) on a parent that will never be applied; their document keys."""
+) -> tuple[set[str], set[int]]:
+    """Hold every write waiting (directly or not) on a parent that will never be applied; their document keys and
+    write ids."""
     documents: set[str] = set()
+    held: set[int] = set()
     frontier = dict(parents)
     while frontier:
         rows = (
@@ -372,24 +375,33 @@ async def hold_dependents(
                 updates,
             )
         documents |= {row.document_key for row in rows}
+        held |= {row.id for row in rows}
         frontier = {row.operation_key: frontier[row.parent_key] for row in rows}
-    return documents
+    return documents, held
 
 
 async def document_writes(
     session: AsyncSession, tenant_id: uuid.UUID, document_keys: Iterable[str]
 ) -> dict[str, list[Any]]:
+    """Every write each document needs: the ones it queued and the ones of other documents it waits on."""
     keys = sorted(set(document_keys))
     if not keys:
         return {}
     found: dict[str, list[Any]] = defaultdict(list)
     for row in (await sql.run(session, _DOCUMENT_WRITES, {"tenant_id": tenant_id, "keys": keys})).all():
-        found[row.document_key].append(row)
+        found[row.for_document].append(row)
     return found
 
 
-_DOCUMENT_WRITES = select(
-    W.c.document_key,
+async def waiting_documents(session: AsyncSession, tenant_id: uuid.UUID, write_ids: Iterable[int]) -> set[str]:
+    """Documents waiting on one of these writes, which another document queued (see :class:`WriteWaiter`)."""
+    ids = sorted(set(write_ids))
+    if not ids:
+        return set()
+    return set((await sql.run(session, _WAITING_DOCUMENTS, {"tenant_id": tenant_id, "ids": ids})).scalars())
+
+
+_WRITE_FIELDS = (
     W.c.operation_key,
     W.c.object_type,
     W.c.state,
@@ -399,7 +411,22 @@ _DOCUMENT_WRITES = select(
     W.c.response,
     W.c.notes,
     W.c.sent_request,
-).where(W.c.tenant_id == _TENANT, W.c.document_key.in_(bindparam("keys", expanding=True)))
+)
+_KEYS = bindparam("keys", expanding=True)
+_WAITED = and_(W.c.tenant_id == WW.c.tenant_id, W.c.id == WW.c.write_id)
+_DOCUMENT_WRITES = union_all(
+    select(W.c.document_key.label("for_document"), *_WRITE_FIELDS).where(
+        W.c.tenant_id == _TENANT, W.c.document_key.in_(_KEYS)
+    ),
+    select(WW.c.document_key.label("for_document"), *_WRITE_FIELDS)
+    .select_from(WW.join(W, _WAITED))
+    .where(WW.c.tenant_id == _TENANT, WW.c.document_key.in_(_KEYS)),
+)
+_WAITING_DOCUMENTS = (
+    select(WW.c.document_key)
+    .distinct()
+    .where(WW.c.tenant_id == _TENANT, WW.c.write_id.in_(bindparam("ids", expanding=True)))
+)
 
 
 async def end_session(
