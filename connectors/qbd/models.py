@@ -102,6 +102,8 @@ class Ticket(QbdBase):
     """The connection's batch size when the session started (saves a read per exchange)."""
     completed: Mapped[int] = mapped_column(Integer, default=0)
     """Writes answered in this session (the numerator of the honest percentage)."""
+    expected: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Writes due when the session started, counted once (the denominator's floor: an exchange counts only a few)."""
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

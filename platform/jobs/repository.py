@@ -76,6 +76,7 @@ async def claim(session: AsyncSession, job_id: uuid.UUID, lease: timedelta) -> C
         )
         .values(state=RUNNING, attempts=Job.attempts + 1, lease_until=now + lease, updated_at=now)
         .returning(Job.id, Job.tenant_id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
+        .execution_options(synchronize_session=False)  # a fresh session holds no Job to refresh; skips evaluating
     )
     row = (await session.execute(statement)).one_or_none()
     return None if row is None else ClaimedJob(*row)

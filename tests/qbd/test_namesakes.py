@@ -137,3 +137,30 @@ def test_the_simulator_refuses_a_name_filter_the_schema_does_not_allow() -> None
     bad += "</CustomerQueryRq>"
     reply = sim.process(document([etree.fromstring(bad)], version="13.0"))
     assert reply.hresult == "0x80040400"
+
+
+async def test_a_rename_reads_only_the_namesakes_in_flight_without_case_and_taking_the_name_literally(
+    make_settings, qbd_url
+) -> None:
+    """The names our own waiting CustomerAdds are about to take are read for the bases being renamed only, compared
+    without case as QuickBooks does, with ``_`` and ``%`` in a name meaning themselves."""
+    from mlconnector.connectors.qbd.writes.repository import customer_names_in_flight
+
+    buyers = [("Eli", "Park"), ("ELI", "PARK"), ("Ana", "Lee"), ("Eli_", "Park"), ("Elix", "Park"), ("100%", "Oak")]
+    async with running(make_settings, qbd_url) as harness:
+        merchant = await make_merchant(harness.database)
+        for n, (first, last) in enumerate(buyers, start=1):
+            buyer = party(n, first=first, last=last)
+            await queue(harness.database, merchant.tenant_id, invoice(n, buyer=buyer), BY_NAME)
+        in_flight = {w.match["name"] for w in await _customer_writes(harness, merchant.tenant_id)}
+        assert in_flight == {f"{first} {last}" for first, last in buyers}
+        async with harness.database.session(merchant.tenant_id) as session:
+            assert await customer_names_in_flight(session, merchant.tenant_id, ["Eli Park"]) == {"Eli Park", "ELI PARK"}
+            assert await customer_names_in_flight(session, merchant.tenant_id, ["Eli_ Park"]) == {"Eli_ Park"}
+            assert await customer_names_in_flight(session, merchant.tenant_id, ["100% Oak"]) == {"100% Oak"}
+            assert await customer_names_in_flight(session, merchant.tenant_id, ["Ana Lee", "Eli Park"]) == {
+                "Ana Lee",
+                "Eli Park",
+                "ELI PARK",
+            }
+            assert await customer_names_in_flight(session, merchant.tenant_id, []) == set()

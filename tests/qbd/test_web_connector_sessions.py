@@ -24,6 +24,7 @@ from mlconnector.connectors.qbd.connection_status import describe
 from mlconnector.connectors.qbd.emulator import RawSoapTransport
 from mlconnector.connectors.qbd.models import Connection, ResponseLog, Write
 from mlconnector.connectors.qbd.soap.service import NOT_VALID
+from mlconnector.connectors.qbd.writes import repository as writes_repository
 from mlconnector.platform.plugins import utcnow
 
 
@@ -198,6 +199,20 @@ async def test_progress_is_honest_and_dependents_go_in_a_later_exchange(make_set
     assert second.count("<InvoiceAddRq") == 5 and third.count("<ReceivePaymentAddRq") == 5
     assert report.progress == [33, 66, 100]
     assert all(txn.balance == 0 for txn in sim.of_kind("Invoice"))
+
+
+async def test_progress_stays_honest_when_the_backlog_is_longer_than_an_exchange_counts(
+    make_settings, qbd_url, monkeypatch
+) -> None:
+    """An exchange counts only the first few writes still to go (so its cost does not grow with the backlog); the
+    count taken when the session started keeps the percentage true."""
+    monkeypatch.setattr(writes_repository, "WAITING_COUNTED_UP_TO", 2)
+    async with running(make_settings, qbd_url) as harness:
+        merchant = await make_merchant(harness.database)
+        for n in range(1, 6):
+            await queue(harness.database, merchant.tenant_id, invoice(n, paid=True))
+        report = await harness.emulator(merchant, stocked_simulator()).run_session()
+    assert report.progress == [33, 66, 100]
 
 
 async def test_an_old_quickbooks_gets_its_own_qbxml_version(make_settings, sqlite_qbd_url) -> None:

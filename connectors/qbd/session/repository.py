@@ -31,6 +31,7 @@ class LiveTicket:
     company_checked: bool
     completed: int
     batch_size: int
+    expected: int
 
 
 async def find_login(system: AsyncSession, username: str) -> Login | None:
@@ -92,6 +93,7 @@ async def create_ticket(
     client_version: str | None,
     batch_size: int,
     now: datetime,
+    expected: int = 0,
 ) -> uuid.UUID:
     ticket_id = uuid.uuid4()
     await session.execute(
@@ -104,6 +106,7 @@ async def create_ticket(
             company_checked=False,
             batch_size=batch_size,
             completed=0,
+            expected=expected,
             created_at=now,
             last_seen_at=now,
         )
@@ -134,7 +137,7 @@ _TOUCH = (
         T.c.last_seen_at >= bindparam("b_since"),
     )
     .values(last_seen_at=bindparam("b_now"), completed=T.c.completed + bindparam("b_done"))
-    .returning(T.c.company_checked, T.c.completed, T.c.batch_size)
+    .returning(T.c.company_checked, T.c.completed, T.c.batch_size, T.c.expected)
 )
 """Built once: the SOAP hot path runs it on every call."""
 

@@ -155,7 +155,8 @@ class WebConnectorService:
             return [tickets.new_ticket(), "none", str(wait), "60"]
         ticket = tickets.new_ticket()
         hashed = tickets.ticket_hash(ticket)
-        ticket_id = await sessions.create_ticket(session, tenant_id, hashed, None, connection.batch_size, now)
+        expected = await writes.due_count(session, tenant_id, now)
+        ticket_id = await sessions.create_ticket(session, tenant_id, hashed, None, connection.batch_size, now, expected)
         await sessions.update_connection(session, tenant_id, last_contact_at=now, last_result="in_session")
         self.cache.put(hashed, (tenant_id, ticket_id))
         return [ticket, ""]
@@ -381,4 +382,5 @@ class WebConnectorService:
         if ready == 0:
             return 100
         done = live.completed
-        return max(0, min(99, (100 * done) // max(1, done + waiting)))
+        still_to_go = max(live.expected - done, waiting)  # the start's count, or more if writes were added since
+        return max(0, min(99, (100 * done) // max(1, done + still_to_go)))

@@ -148,8 +148,8 @@ async def _decide_all(
 ) -> list[tuple[WriteView, str, Decision]]:
     """Each write's decision. Customers being renamed share one growing set of names taken by our own writes, so
     namesakes answered in the same exchange (or still waiting) never all pick the same free ``Base (n)``."""
-    renaming = any(view.step == states.NAMES for view, _ in sent)
-    claimed = await writes.customer_names_in_flight(session, tenant_id) if renaming else set()
+    bases = [view.match.get("base_name") or view.match["name"] for view, _ in sent if view.step == states.NAMES]
+    claimed = await writes.customer_names_in_flight(session, tenant_id, bases) if bases else set()
     decided = []
     for view, document_key in sent:
         decision = decide(view, grouped.get((view.id, view.attempt), []), claimed=frozenset(claimed))
