@@ -15,6 +15,7 @@ from mlconnector.connectors.qbd.naming import MAX_SUFFIX, first_free, namesake_p
 from mlconnector.connectors.qbd.qbxml.envelope import document
 from mlconnector.connectors.qbd.qbxml.names import namesake_queries
 from mlconnector.connectors.qbd.simulator import QuickBooksSimulator
+from mlconnector.connectors.qbd.writes.repository import customer_names_in_flight
 from mlconnector.platform.documents import Party
 from mlconnector.platform.plugins import utcnow
 
@@ -144,8 +145,6 @@ async def test_a_rename_reads_only_the_namesakes_in_flight_without_case_and_taki
 ) -> None:
     """The names our own waiting CustomerAdds are about to take are read for the bases being renamed only, compared
     without case as QuickBooks does, with ``_`` and ``%`` in a name meaning themselves."""
-    from mlconnector.connectors.qbd.writes.repository import customer_names_in_flight
-
     buyers = [("Eli", "Park"), ("ELI", "PARK"), ("Ana", "Lee"), ("Eli_", "Park"), ("Elix", "Park"), ("100%", "Oak")]
     async with running(make_settings, qbd_url) as harness:
         merchant = await make_merchant(harness.database)
