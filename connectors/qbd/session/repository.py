@@ -93,7 +93,8 @@ async def create_ticket(
     client_version: str | None,
     batch_size: int,
     now: datetime,
-    expected: int = 0,
+    *,
+    expected: int,
 ) -> uuid.UUID:
     ticket_id = uuid.uuid4()
     await session.execute(

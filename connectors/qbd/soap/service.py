@@ -155,8 +155,9 @@ class WebConnectorService:
             return [tickets.new_ticket(), "none", str(wait), "60"]
         ticket = tickets.new_ticket()
         hashed = tickets.ticket_hash(ticket)
-        expected = await writes.due_count(session, tenant_id, now)
-        ticket_id = await sessions.create_ticket(session, tenant_id, hashed, None, connection.batch_size, now, expected)
+        due = await writes.due_count(session, tenant_id, now)
+        batch = connection.batch_size
+        ticket_id = await sessions.create_ticket(session, tenant_id, hashed, None, batch, now, expected=due)
         await sessions.update_connection(session, tenant_id, last_contact_at=now, last_result="in_session")
         self.cache.put(hashed, (tenant_id, ticket_id))
         return [ticket, ""]

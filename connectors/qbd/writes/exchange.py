@@ -149,7 +149,7 @@ async def _decide_all(
     """Each write's decision. Customers being renamed share one growing set of names taken by our own writes, so
     namesakes answered in the same exchange (or still waiting) never all pick the same free ``Base (n)``."""
     bases = [view.match.get("base_name") or view.match["name"] for view, _ in sent if view.step == states.NAMES]
-    claimed = await writes.customer_names_in_flight(session, tenant_id, bases) if bases else set()
+    claimed = await writes.customer_names_in_flight(session, tenant_id, bases)  # no query when nothing is renamed
     decided = []
     for view, document_key in sent:
         decision = decide(view, grouped.get((view.id, view.attempt), []), claimed=frozenset(claimed))
